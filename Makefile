@@ -1,0 +1,35 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of theirs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint extras seed benchmark clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Create the database (or migrate it), seed demo data when it is empty, start the app.
+run: $(STAMP)
+	$(BIN)/python -m feedback_analytics seed-demo --if-empty
+	$(BIN)/python -m streamlit run app.py
+
+## Set up and run the whole suite (PostgreSQL and browser tests skip, saying why, where absent).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy feedback_analytics
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/import_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

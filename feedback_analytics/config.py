@@ -1,0 +1,43 @@
+"""One Settings object, read from environment variables (prefix FEEDBACK_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of every command and of the app."""
+
+    model_config = SettingsConfigDict(env_prefix="FEEDBACK_", extra="ignore")
+
+    db_url: str = Field(
+        default="sqlite:///data/feedback.db",
+        description="SQLAlchemy URL; postgresql+psycopg://user@host/db for a shared deployment.",
+    )
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="Company local time zone.")
+    ack_target_hours: float = Field(default=48.0, gt=0, description="Acknowledgement target.")
+    max_text_chars: int = Field(
+        default=100_000, gt=0, description="Longest text a record field may hold."
+    )
+    demo_records: int = Field(default=20_000, ge=0, description="Records `make run` seeds.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The company time zone."""
+        return ZoneInfo(self.timezone)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (tests call get_settings.cache_clear())."""
+    return Settings()

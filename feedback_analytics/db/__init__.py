@@ -1,0 +1,29 @@
+"""Record store: models, engine and migrations."""
+
+from feedback_analytics.db.engine import (
+    DatabaseUnavailable,
+    ensure_schema,
+    make_engine,
+)
+from feedback_analytics.db.models import (
+    Base,
+    Customer,
+    Feedback,
+    ImportBatch,
+    RejectedRow,
+    StatusChange,
+    SurveyResponse,
+)
+
+__all__ = [
+    "Base",
+    "Customer",
+    "DatabaseUnavailable",
+    "Feedback",
+    "ImportBatch",
+    "RejectedRow",
+    "StatusChange",
+    "SurveyResponse",
+    "ensure_schema",
+    "make_engine",
+]

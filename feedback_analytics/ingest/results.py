@@ -1,0 +1,99 @@
+"""What an import reports: counts, per-row errors and the rejected rows as they came."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class FileUnreadable(Exception):
+    """A file that cannot be read at all; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row: which file, row (spreadsheet numbering), column, why."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the `errors` item of `import --json`."""
+        return {"file": self.file, "row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class Rejection:
+    """A rejected row: its number, its cells as they came, and every problem found."""
+
+    row: int
+    raw: dict[str, Any]
+    errors: list[RowError]
+
+    @property
+    def reason(self) -> str:
+        """Return all problems of the row as one sentence list."""
+        return "; ".join(
+            f"{e.column}: {e.reason}" if e.column else e.reason for e in self.errors
+        )
+
+
+@dataclass
+class FileResult:
+    """The outcome of importing one file (one batch)."""
+
+    file: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unreadable: str | None = None
+    batch_id: int | None = None
+    header: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowError]:
+        """Return every problem, the unreadable file's first."""
+        found = [RowError(self.file, None, None, self.unreadable)] if self.unreadable else []
+        for rejection in self.rejections:
+            found.extend(rejection.errors)
+        return found
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one import call over one or more files."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        """Return the sum of one count over every file."""
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    @property
+    def errors(self) -> list[RowError]:
+        """Return every problem of every file."""
+        return [e for f in self.files for e in f.errors]
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the object `import --json` prints (METRICS.md)."""
+        return {
+            "read": self.total("read"),
+            "inserted": self.total("inserted"),
+            "updated": self.total("updated"),
+            "unchanged": self.total("unchanged"),
+            "rejected": self.total("rejected"),
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """Return 2 when a file was unreadable, 1 when a row was rejected, else 0."""
+        if any(f.unreadable for f in self.files):
+            return 2
+        return 1 if self.total("rejected") else 0
