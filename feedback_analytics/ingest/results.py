@@ -31,6 +31,7 @@ class Rejection:
     row: int
     raw: dict[str, Any]
     errors: list[RowError]
+    cells: list[Any] = field(default_factory=list)
 
     @property
     def reason(self) -> str:

@@ -1,0 +1,385 @@
+"""Write validated rows into the store: insert new records, update known ones.
+
+A record is known by its channel and external_id. Non-empty cells replace stored
+values; empty cells never clear one. Everything a file changes is written inside the
+caller's transaction, so a failed file leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, bindparam, func, select, text, update
+
+from feedback_analytics.db.models import Customer, Feedback, StatusChange, SurveyResponse
+from feedback_analytics.ingest.values import CONTACT
+
+# Canonical column -> (table, stored column).
+FEEDBACK_FIELDS = (
+    "received_at",
+    "product",
+    "current_feature",
+    "proposal",
+    "reason",
+    "category",
+    "priority",
+    "department",
+    "assignee",
+    "acknowledged_at",
+    "due_at",
+    "resolved_at",
+    "responded_at",
+)
+CUSTOMER_FIELDS = dict(zip(CONTACT, ("name", "email", "phone", "address"), strict=True))
+SURVEY_FIELDS = {
+    "satisfaction_score": "score",
+    "satisfaction_comment": "comment",
+    "surveyed_at": "surveyed_at",
+}
+COMPARED = (*FEEDBACK_FIELDS, *CUSTOMER_FIELDS, *SURVEY_FIELDS, "status")
+LOOKUP_BATCH = 5_000
+
+
+def derive_status(values: pd.DataFrame) -> pd.Series:
+    """Return the status the timestamps imply: closed, resolved, acknowledged or new."""
+    status = pd.Series("new", index=values.index, dtype=object)
+    status[values["acknowledged_at"].notna()] = "acknowledged"
+    status[values["resolved_at"].notna()] = "resolved"
+    status[values["responded_at"].notna()] = "closed"
+    return status
+
+
+def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
+    """Return the stored records with these channel/external_id keys, in the parsed form."""
+    f, c, s = Feedback.__table__, Customer.__table__, SurveyResponse.__table__
+    columns = [
+        f.c.id,
+        f.c.channel,
+        f.c.external_id,
+        *(f.c[name] for name in FEEDBACK_FIELDS),
+        f.c.status,
+        f.c.status_explicit,
+        f.c.category_source,
+        f.c.customer_id,
+        *(c.c[stored].label(canonical) for canonical, stored in CUSTOMER_FIELDS.items()),
+        s.c.id.label("survey_id"),
+        *(s.c[stored].label(canonical) for canonical, stored in SURVEY_FIELDS.items()),
+    ]
+    query = select(*columns).select_from(
+        f.outerjoin(c, c.c.id == f.c.customer_id).outerjoin(s, s.c.feedback_id == f.c.id)
+    )
+    found: list[Any] = []
+    for channel, ids in keys.groupby("channel")["external_id"]:
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), LOOKUP_BATCH):
+            batch = unique[start : start + LOOKUP_BATCH]
+            found.extend(
+                connection.execute(
+                    query.where(f.c.channel == channel, f.c.external_id.in_(batch))
+                ).all()
+            )
+    stored = pd.DataFrame(found, columns=[col.name for col in columns])
+    for name in (
+        "received_at",
+        "acknowledged_at",
+        "due_at",
+        "resolved_at",
+        "responded_at",
+        "surveyed_at",
+    ):
+        stored[name] = pd.to_datetime(stored[name], utc=True).astype("datetime64[us, UTC]")
+    stored["satisfaction_score"] = stored["satisfaction_score"].astype("Int64")
+    return stored
+
+
+def merge_stored(parsed: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows as they will be stored: given cells over the stored values."""
+    merged = parsed.copy()
+    for column in (*FEEDBACK_FIELDS, *CUSTOMER_FIELDS, *SURVEY_FIELDS):
+        merged[column] = parsed[column].where(parsed[column].notna(), stored[column])
+    given_category = parsed["category"].notna()
+    merged["category_source"] = stored["category_source"].where(~given_category, "human")
+    merged["priority"] = merged["priority"].fillna("normal")
+    explicit = parsed["status"].notna()
+    merged["status_explicit"] = explicit | stored["status_explicit"].fillna(False).astype(bool)
+    derived = derive_status(merged)
+    keep = ~explicit & merged["status_explicit"]
+    merged["status"] = parsed["status"].where(explicit, stored["status"].where(keep, derived))
+    return merged
+
+
+def changed_rows(merged: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """Return True for each row whose stored values the merge changes."""
+    changed = pd.Series(False, index=merged.index)
+    for column in COMPARED:
+        new, old = merged[column], stored[column]
+        both_empty = new.isna() & old.isna()
+        differs = (new.astype(object) != old.astype(object)) & ~both_empty
+        changed |= differs.fillna(True).astype(bool)
+    changed |= merged["status_explicit"].astype(bool) != stored["status_explicit"].astype(bool)
+    return changed
+
+
+def _plain(series: pd.Series) -> list[Any]:
+    """Return the values as Python objects, None for every kind of missing value."""
+    values = series.astype(object)
+    return values.where(series.notna(), None).tolist()
+
+
+def _records(columns: dict[str, Iterable[Any]]) -> list[dict[str, Any]]:
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def allocate_ids(connection: Connection, table: str, count: int) -> list[int]:
+    """Return `count` fresh primary keys for `table`, safe against concurrent writers."""
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            text(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": count},
+        )
+        return [r[0] for r in rows]
+    # SQLite: the caller's transaction already holds the write lock (it wrote the batch
+    # row first), so nobody else can take these numbers before it commits.
+    start = connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()  # noqa: S608
+    return list(range(start + 1, start + 1 + count))
+
+
+def insert_records(
+    connection: Connection, rows: pd.DataFrame, *, batch_id: int | None, now: datetime
+) -> None:
+    """Insert new records with their customers, survey responses and first status."""
+    n = len(rows)
+    if n == 0:
+        return
+    ids = allocate_ids(connection, "feedback", n)
+    has_contact = rows[list(CUSTOMER_FIELDS)].notna().any(axis=1)
+    customer_ids = pd.Series(None, index=rows.index, dtype=object)
+    contact_rows = rows[has_contact]
+    if len(contact_rows):
+        new_ids = allocate_ids(connection, "customers", len(contact_rows))
+        customer_ids[has_contact] = new_ids
+        connection.execute(
+            Customer.__table__.insert(),
+            _records(
+                {"id": new_ids}
+                | {
+                    stored: _plain(contact_rows[canonical])
+                    for canonical, stored in CUSTOMER_FIELDS.items()
+                }
+            ),
+        )
+    columns: dict[str, Iterable[Any]] = {
+        "id": ids,
+        "channel": rows["channel"].tolist(),
+        "external_id": rows["external_id"].tolist(),
+        "customer_id": customer_ids.tolist(),
+        **{name: _plain(rows[name]) for name in FEEDBACK_FIELDS},
+        "category_source": _plain(rows["category_source"]),
+        "status": rows["status"].tolist(),
+        "status_explicit": rows["status_explicit"].astype(bool).tolist(),
+        "import_batch_id": [batch_id] * n,
+        "created_at": [now] * n,
+        "updated_at": [now] * n,
+    }
+    connection.execute(Feedback.__table__.insert(), _records(columns))
+
+    surveyed = rows[list(SURVEY_FIELDS)].notna().any(axis=1)
+    if surveyed.any():
+        survey_rows = rows[surveyed]
+        feedback_ids = pd.Series(ids, index=rows.index)[surveyed].tolist()
+        connection.execute(
+            SurveyResponse.__table__.insert(),
+            _records(
+                {"feedback_id": feedback_ids}
+                | {
+                    stored: _plain(survey_rows[canonical])
+                    for canonical, stored in SURVEY_FIELDS.items()
+                }
+                | {
+                    "entered_by": [_by(batch_id)] * len(survey_rows),
+                    "created_at": [now] * len(survey_rows),
+                    "updated_at": [now] * len(survey_rows),
+                }
+            ),
+        )
+    connection.execute(
+        StatusChange.__table__.insert(),
+        _records(
+            {
+                "feedback_id": ids,
+                "from_status": [None] * n,
+                "to_status": rows["status"].tolist(),
+                "changed_at": [now] * n,
+                "changed_by": [_by(batch_id)] * n,
+            }
+        ),
+    )
+
+
+def update_records(
+    connection: Connection,
+    merged: pd.DataFrame,
+    stored: pd.DataFrame,
+    *,
+    batch_id: int | None,
+    now: datetime,
+) -> None:
+    """Write the merged values of known records, and what changed with them."""
+    if merged.empty:
+        return
+    f = Feedback.__table__
+    values: dict[str, Iterable[Any]] = {
+        "b_id": stored["id"].astype(int).tolist(),
+        **{name: _plain(merged[name]) for name in FEEDBACK_FIELDS},
+        "category_source": _plain(merged["category_source"]),
+        "status": merged["status"].tolist(),
+        "status_explicit": merged["status_explicit"].astype(bool).tolist(),
+        "updated_at": [now] * len(merged),
+    }
+    given_category = merged["category_source"].eq("human") & stored["category_source"].ne("human")
+    statement = (
+        update(f)
+        .where(f.c.id == bindparam("b_id"))
+        .values({name: bindparam(name) for name in values if name != "b_id"})
+    )
+    connection.execute(statement, _records(values))
+    relabelled = stored.loc[given_category | (merged["category"] != stored["category"]), "id"]
+    if len(relabelled):
+        # A human label replaces the model's confidence and version.
+        connection.execute(
+            update(f)
+            .where(f.c.id.in_(relabelled.astype(int).tolist()), f.c.category_source == "human")
+            .values(category_confidence=None, model_version=None)
+        )
+    _write_customers(connection, merged, stored)
+    _write_surveys(connection, merged, stored, batch_id=batch_id, now=now)
+    moved = merged["status"] != stored["status"]
+    if moved.any():
+        connection.execute(
+            StatusChange.__table__.insert(),
+            _records(
+                {
+                    "feedback_id": stored.loc[moved, "id"].astype(int).tolist(),
+                    "from_status": stored.loc[moved, "status"].tolist(),
+                    "to_status": merged.loc[moved, "status"].tolist(),
+                    "changed_at": [now] * int(moved.sum()),
+                    "changed_by": [_by(batch_id)] * int(moved.sum()),
+                }
+            ),
+        )
+
+
+def _write_customers(connection: Connection, merged: pd.DataFrame, stored: pd.DataFrame) -> None:
+    contact = list(CUSTOMER_FIELDS)
+    differs = pd.Series(False, index=merged.index)
+    for column in contact:
+        differs |= (merged[column].astype(object) != stored[column].astype(object)) & ~(
+            merged[column].isna() & stored[column].isna()
+        )
+    if not differs.any():
+        return
+    rows, old = merged[differs], stored[differs]
+    known = old["customer_id"].notna()
+    c, f = Customer.__table__, Feedback.__table__
+    if known.any():
+        values = {"b_id": old.loc[known, "customer_id"].astype(int).tolist()} | {
+            stored_name: _plain(rows.loc[known, canonical])
+            for canonical, stored_name in CUSTOMER_FIELDS.items()
+        }
+        connection.execute(
+            update(c)
+            .where(c.c.id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in CUSTOMER_FIELDS.values()}),
+            _records(values),
+        )
+    if (~known).any():
+        new_ids = allocate_ids(connection, "customers", int((~known).sum()))
+        connection.execute(
+            c.insert(),
+            _records(
+                {"id": new_ids}
+                | {
+                    stored_name: _plain(rows.loc[~known, canonical])
+                    for canonical, stored_name in CUSTOMER_FIELDS.items()
+                }
+            ),
+        )
+        connection.execute(
+            update(f).where(f.c.id == bindparam("b_id")).values(customer_id=bindparam("cid")),
+            _records({"b_id": old.loc[~known, "id"].astype(int).tolist(), "cid": new_ids}),
+        )
+
+
+def _write_surveys(
+    connection: Connection,
+    merged: pd.DataFrame,
+    stored: pd.DataFrame,
+    *,
+    batch_id: int | None,
+    now: datetime,
+) -> None:
+    differs = pd.Series(False, index=merged.index)
+    for column in SURVEY_FIELDS:
+        differs |= (
+            (
+                (merged[column].astype(object) != stored[column].astype(object))
+                & ~(merged[column].isna() & stored[column].isna())
+            )
+            .fillna(True)
+            .astype(bool)
+        )
+    if not differs.any():
+        return
+    rows, old = merged[differs], stored[differs]
+    known = old["survey_id"].notna()
+    s = SurveyResponse.__table__
+    if known.any():
+        values = {
+            "b_id": old.loc[known, "survey_id"].astype(int).tolist(),
+            **{
+                stored_name: _plain(rows.loc[known, canonical])
+                for canonical, stored_name in SURVEY_FIELDS.items()
+            },
+            "updated_at": [now] * int(known.sum()),
+        }
+        connection.execute(
+            update(s)
+            .where(s.c.id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in values if name != "b_id"}),
+            _records(values),
+        )
+    if (~known).any():
+        count = int((~known).sum())
+        connection.execute(
+            s.insert(),
+            _records(
+                {"feedback_id": old.loc[~known, "id"].astype(int).tolist()}
+                | {
+                    stored_name: _plain(rows.loc[~known, canonical])
+                    for canonical, stored_name in SURVEY_FIELDS.items()
+                }
+                | {
+                    "entered_by": [_by(batch_id)] * count,
+                    "created_at": [now] * count,
+                    "updated_at": [now] * count,
+                }
+            ),
+        )
+
+
+def _by(batch_id: int | None) -> str:
+    return f"import #{batch_id}" if batch_id is not None else "import"
+
+
+def count_records(connection: Connection) -> int:
+    """Return how many feedback records the store holds."""
+    return int(connection.execute(select(func.count()).select_from(Feedback)).scalar_one())

@@ -1,0 +1,339 @@
+"""Import one file as one batch: read, validate, write in one transaction, report."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+from sqlalchemy import Engine, update
+
+from feedback_analytics.config import get_settings
+from feedback_analytics.db.models import ImportBatch, RejectedRow
+from feedback_analytics.ingest.load import (
+    changed_rows,
+    derive_status,
+    insert_records,
+    merge_stored,
+    stored_records,
+    update_records,
+)
+from feedback_analytics.ingest.readers import Reader, open_source
+from feedback_analytics.ingest.results import (
+    FileResult,
+    FileUnreadable,
+    ImportResult,
+    Rejection,
+    RowError,
+)
+from feedback_analytics.ingest.validate import Problems, check_order, parse_chunk
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+Source = Path | bytes | IO[bytes]
+
+
+def content_hash(binary: IO[bytes]) -> str:
+    """Return the SHA-256 of a stream's bytes, leaving it at the start."""
+    binary.seek(0)
+    digest = hashlib.sha256()
+    while block := binary.read(1 << 20):
+        digest.update(block)
+    binary.seek(0)
+    return digest.hexdigest()
+
+
+def read_preview(
+    source: Source, *, file_name: str, encoding: str | None = None, rows: int = 50
+) -> pd.DataFrame:
+    """Return the first rows of a file as they came, under its own header."""
+    binary = open_source(source)
+    try:
+        reader = Reader(binary, file_name=file_name, encoding=encoding)
+        for chunk in reader.chunks():
+            numbers = sorted([*chunk.cells, *(r.row for r in chunk.rejections)])[:rows]
+            ragged = {r.row: r.raw for r in chunk.rejections}
+            records = [ragged[n] if n in ragged else chunk.raw[n] for n in numbers]
+            return pd.DataFrame(records, index=pd.Index(numbers, name="row"))
+        return pd.DataFrame(columns=reader.layout.header)
+    finally:
+        if not isinstance(source, bytes | bytearray) and isinstance(source, Path | str):
+            binary.close()
+
+
+def import_source(
+    engine: Engine,
+    source: Source,
+    *,
+    file_name: str,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    origin: str = "cli",
+    progress: Progress | None = None,
+) -> FileResult:
+    """Import one file as one batch and return what became of its rows.
+
+    Never raises for a bad file: an unreadable one changes nothing and says why in
+    `FileResult.unreadable`.
+    """
+    result = FileResult(file=file_name)
+    try:
+        binary = open_source(source)
+    except FileUnreadable as exc:
+        result.unreadable = f"{file_name} {exc}"
+        return result
+    try:
+        _import(
+            engine,
+            binary,
+            result,
+            encoding=encoding,
+            dry_run=dry_run,
+            origin=origin,
+            progress=progress,
+        )
+    except FileUnreadable as exc:
+        fresh = FileResult(file=file_name, unreadable=f"{file_name} {exc}")
+        fresh.header = result.header
+        return fresh
+    finally:
+        if isinstance(source, Path | str):
+            binary.close()
+    log.info(
+        "imported %s: read %d, inserted %d, updated %d, unchanged %d, rejected %d",
+        file_name,
+        result.read,
+        result.inserted,
+        result.updated,
+        result.unchanged,
+        result.rejected,
+    )
+    return result
+
+
+def import_paths(
+    engine: Engine,
+    paths: Iterable[Path],
+    *,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    origin: str = "cli",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import each file as its own batch and return the outcome of all of them."""
+    result = ImportResult()
+    for path in paths:
+        result.files.append(
+            import_source(
+                engine,
+                Path(path),
+                file_name=str(path),
+                encoding=encoding,
+                dry_run=dry_run,
+                origin=origin,
+                progress=progress,
+            )
+        )
+    return result
+
+
+def _import(
+    engine: Engine,
+    binary: IO[bytes],
+    result: FileResult,
+    *,
+    encoding: str | None,
+    dry_run: bool,
+    origin: str,
+    progress: Progress | None,
+) -> None:
+    settings = get_settings()
+    digest = content_hash(binary)
+    reader = Reader(binary, file_name=result.file, encoding=encoding)
+    result.header = reader.layout.header
+    result.warnings = list(reader.layout.warnings)
+    now = datetime.now(UTC)
+    seen: dict[tuple[str, str], int] = {}
+    with engine.begin() as connection:
+        batch_id = None
+        if not dry_run:
+            # Writing the batch row first takes SQLite's write lock for the whole file.
+            batch_id = connection.execute(
+                ImportBatch.__table__.insert().returning(ImportBatch.__table__.c.id),
+                {
+                    "file_name": Path(result.file).name,
+                    "content_hash": digest,
+                    "file_format": reader.format,
+                    "source": origin,
+                    "started_at": now,
+                },
+            ).scalar_one()
+        for chunk in reader.chunks():
+            result.read += len(chunk.frame) + len(chunk.rejections)
+            rejections = list(chunk.rejections)
+            if len(chunk.frame):
+                rejections += _process(
+                    connection,
+                    chunk.frame,
+                    chunk.raw,
+                    chunk.cells,
+                    result,
+                    seen=seen,
+                    batch_id=batch_id,
+                    now=now,
+                    dry_run=dry_run,
+                    tz=settings.tz,
+                    max_text=settings.max_text_chars,
+                )
+            rejections.sort(key=lambda r: r.row)
+            result.rejections.extend(rejections)
+            result.rejected += len(rejections)
+            if not dry_run and rejections:
+                connection.execute(
+                    RejectedRow.__table__.insert(),
+                    [
+                        {
+                            "batch_id": batch_id,
+                            "row_number": r.row,
+                            "reason": r.reason,
+                            "errors": [e.as_dict() for e in r.errors],
+                            "raw": _jsonable(r.raw),
+                        }
+                        for r in rejections
+                    ],
+                )
+            if progress:
+                progress(chunk.progress, reader.size)
+        if batch_id is not None:
+            result.batch_id = batch_id
+            connection.execute(
+                update(ImportBatch.__table__)
+                .where(ImportBatch.__table__.c.id == batch_id)
+                .values(
+                    finished_at=datetime.now(UTC),
+                    read=result.read,
+                    inserted=result.inserted,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                    rejected=result.rejected,
+                )
+            )
+
+
+def _process(
+    connection: Any,
+    frame: pd.DataFrame,
+    raw: dict[int, dict[str, Any]],
+    cells: dict[int, list[Any]],
+    result: FileResult,
+    *,
+    seen: dict[tuple[str, str], int],
+    batch_id: int | None,
+    now: datetime,
+    dry_run: bool,
+    tz: Any,
+    max_text: int,
+) -> list[Rejection]:
+    parsed, problems = parse_chunk(frame, file=result.file, tz=tz, max_text=max_text)
+    _check_repeats(parsed, frame, problems, seen, result.file)
+
+    keyed = parsed[parsed["channel"].notna() & (parsed["external_id"] != "")]
+    stored = stored_records(connection, keyed[["channel", "external_id"]])
+    stored_ids = stored.set_index(["channel", "external_id"])
+    key_index = pd.MultiIndex.from_frame(parsed[["channel", "external_id"]])
+    position = stored_ids.index.get_indexer(key_index)
+    known = pd.Series(position >= 0, index=parsed.index)
+
+    old = stored.iloc[position[position >= 0]].set_index(parsed.index[known])
+    merged_known = merge_stored(parsed[known], old)
+    fresh = parsed[~known].copy()
+    fresh["category_source"] = fresh["category"].where(fresh["category"].isna(), "human")
+    fresh["priority"] = fresh["priority"].fillna("normal")
+    fresh["status_explicit"] = fresh["status"].notna()
+    fresh["status"] = fresh["status"].where(fresh["status_explicit"], derive_status(fresh))
+    check_order(merged_known, file=result.file, tz=tz, problems=problems)
+    check_order(fresh, file=result.file, tz=tz, problems=problems)
+
+    bad = pd.Series(parsed.index.isin(list(problems)), index=parsed.index)
+    fresh = fresh[~bad[~known]]
+    good_known = ~bad[known]
+    merged_known, old = merged_known[good_known], old[good_known]
+    changed = changed_rows(merged_known, old)
+    result.inserted += len(fresh)
+    result.updated += int(changed.sum())
+    result.unchanged += int((~changed).sum())
+    if not dry_run:
+        insert_records(connection, fresh, batch_id=batch_id, now=now)
+        update_records(connection, merged_known[changed], old[changed], batch_id=batch_id, now=now)
+    return [Rejection(row, raw[row], errors, cells[row]) for row, errors in problems.items()]
+
+
+def _check_repeats(
+    parsed: pd.DataFrame,
+    frame: pd.DataFrame,
+    problems: Problems,
+    seen: dict[tuple[str, str], int],
+    file: str,
+) -> None:
+    """Reject a row whose channel and external_id an earlier row of the file had."""
+    channel = parsed["channel"].fillna(frame["channel"].astype(str).str.strip().str.lower())
+    for row, key in zip(
+        parsed.index, zip(channel, parsed["external_id"], strict=True), strict=True
+    ):
+        if not key[1]:
+            continue
+        first = seen.setdefault(key, row)
+        if first != row:
+            problems[row].append(
+                RowError(
+                    file,
+                    row,
+                    "external_id",
+                    f"'{key[1]}' on channel {key[0]} repeats row {first} of this file: "
+                    "give each record its own external_id or remove the repeat",
+                )
+            )
+
+
+def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        str(k): v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for k, v in raw.items()
+    }
+
+
+def rejects_to_csv(result: FileResult | ImportResult, *, neutralise: bool = True) -> bytes:
+    """Return the rejected rows as they came plus `row` and `rejection_reason`, as CSV bytes.
+
+    With `neutralise` (downloads from the pages) a cell a spreadsheet would run as a
+    formula gets a leading apostrophe.
+    """
+    files = result.files if isinstance(result, ImportResult) else [result]
+    header: dict[str, None] = {}
+    several = len([f for f in files if f.rejections]) > 1
+    for f in files:
+        header.update(dict.fromkeys(f.header))
+        for r in f.rejections:
+            header.update(dict.fromkeys(r.raw))
+    columns = [c for c in header if c]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*columns, "row", "rejection_reason"] + (["file"] if several else []))
+    for f in files:
+        for r in f.rejections:
+            cells = [r.raw.get(c, "") for c in columns]
+            cells = ["" if c is None else str(c) for c in cells]
+            line = [*cells, str(r.row), r.reason] + ([f.file] if several else [])
+            writer.writerow([neutralise_formula(c) for c in line] if neutralise else line)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def neutralise_formula(cell: str) -> str:
+    """Return the cell with a leading apostrophe when a spreadsheet would run it."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell

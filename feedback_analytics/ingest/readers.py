@@ -1,0 +1,509 @@
+"""Readers for the canonical record file: CSV, XLSX, JSON and JSON Lines.
+
+A reader turns one file into its header and chunks of rows as text, numbered as a
+spreadsheet shows them. Rows it can already tell are broken (a ragged CSV row, a JSON
+item that is not an object) come out beside the chunk as rejections.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
+from feedback_analytics.ingest.values import COLUMNS, REQUIRED, normalise_key
+
+CHUNK_ROWS = 50_000
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass
+class Chunk:
+    """Rows of one file as text, canonical columns, indexed by row number."""
+
+    frame: pd.DataFrame
+    raw: dict[int, dict[str, Any]]
+    cells: dict[int, list[Any]]
+    rejections: list[Rejection] = field(default_factory=list)
+    progress: int = 0
+
+
+@dataclass
+class Layout:
+    """How a header maps onto the canonical columns."""
+
+    header: list[str]
+    positions: dict[str, int]
+    warnings: list[str]
+
+
+def detect_format(file_name: str, head: bytes) -> str:
+    """Return csv, xlsx, json or jsonl, from the extension or else the first bytes."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix in FORMATS:
+        fmt = FORMATS[suffix]
+        if fmt == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            return "jsonl"
+        return fmt
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"["):
+        return "json"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def choose_encoding(head: bytes, encoding: str | None) -> str:
+    """Return the codec for a file: its BOM decides, else `encoding`, else UTF-8."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if encoding:
+        try:
+            return codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise FileUnreadable(
+                f"'{encoding}' is not an encoding Python knows: try utf-8, cp1258 or latin-1"
+            ) from exc
+    return "utf-8"
+
+
+def locate_decode_error(binary: IO[bytes], encoding: str) -> str:
+    """Return where a file stops decoding: byte offset, line and the bytes found there."""
+    binary.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, line = 0, 1
+    while block := binary.read(1 << 20):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            bad = offset + exc.start
+            line += block[: exc.start].count(b"\n")
+            sample = block[exc.start : exc.start + 4].hex(" ")
+            return f"byte {bad:,} (line {line}) holds bytes {sample} that are not {encoding}"
+        offset += len(block)
+        line += block.count(b"\n")
+    return f"the file ends in the middle of a {encoding} character"
+
+
+def map_header(header: list[Any]) -> Layout:
+    """Return the header's layout, or raise FileUnreadable for a missing or repeated column."""
+    names = ["" if h is None else str(h) for h in header]
+    positions: dict[str, int] = {}
+    warnings: list[str] = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        key = normalise_key(name)
+        if not key:
+            warnings.append(f"column {index + 1} has no name and was ignored")
+            continue
+        if key in seen:
+            raise FileUnreadable(
+                f"the header repeats the column '{name.strip()}' (columns {seen[key] + 1} and "
+                f"{index + 1}): keep one of them"
+            )
+        seen[key] = index
+        if key in COLUMNS:
+            positions[key] = index
+        else:
+            warnings.append(f"column '{name.strip()}' is not a canonical column and was ignored")
+    missing = [c for c in REQUIRED if c not in positions]
+    if missing:
+        found = ", ".join(n.strip() for n in names if n.strip()) or "nothing"
+        raise FileUnreadable(
+            f"the header lacks the required column(s) {', '.join(missing)} "
+            f"(the header row holds: {found[:300]}); add them and try again"
+        )
+    return Layout(names, positions, warnings)
+
+
+def cell_text(value: Any) -> str:
+    """Return a spreadsheet or JSON cell as the text a CSV would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _frame(layout: Layout, rows: list[list[str]], numbers: list[int]) -> pd.DataFrame:
+    """Return the canonical columns of rows of cells; absent columns are empty."""
+    data: dict[str, Any] = {}
+    width = len(layout.header)
+    table = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+    for column in COLUMNS:
+        position = layout.positions.get(column)
+        if position is None:
+            data[column] = [""] * len(rows)
+        else:
+            data[column] = [c.replace("\x00", "") for c in table[position]]
+    return pd.DataFrame(data, index=pd.Index(numbers, name="row"), dtype=object)
+
+
+class Reader:
+    """One file opened for reading: its format, encoding, layout and rows."""
+
+    def __init__(self, binary: IO[bytes], *, file_name: str, encoding: str | None = None):
+        self.binary = binary
+        self.file_name = file_name
+        head = binary.read(4096)
+        binary.seek(0)
+        if not head.strip():
+            raise FileUnreadable("the file is empty: export it again with a header row and data")
+        self.format = detect_format(file_name, head)
+        self.encoding = "binary" if self.format == "xlsx" else choose_encoding(head, encoding)
+        self.size = binary.seek(0, io.SEEK_END)
+        binary.seek(0)
+        self._chunks: Iterator[Chunk]
+        opener = {
+            "csv": self._open_csv,
+            "xlsx": self._open_xlsx,
+            "json": self._open_json,
+            "jsonl": self._open_jsonl,
+        }[self.format]
+        self.layout = opener()
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Yield the file's rows in chunks; raise FileUnreadable where it cannot go on."""
+        try:
+            yield from self._chunks
+        except UnicodeDecodeError as exc:
+            where = locate_decode_error(self.binary, self.encoding)
+            raise FileUnreadable(
+                f"cannot be decoded as {self.encoding}: {where}; give the right --encoding "
+                "(for example cp1258 for Windows Vietnamese) or save it as UTF-8"
+            ) from exc
+        except csv.Error as exc:
+            raise FileUnreadable(f"is not a readable CSV file: {exc}") from exc
+
+    # CSV ---------------------------------------------------------------------------------
+    def _text(self) -> Iterator[str]:
+        """Yield the file's text line by line, leaving the binary stream open."""
+        self.binary.seek(0)
+        wrapper = io.TextIOWrapper(self.binary, encoding=self.encoding, errors="strict", newline="")
+        try:
+            yield from wrapper
+        finally:
+            wrapper.detach()
+
+    def _read_text(self, limit: int | None = None) -> str:
+        """Return the file's text (its first `limit` characters), leaving the stream open."""
+        self.binary.seek(0)
+        wrapper = io.TextIOWrapper(self.binary, encoding=self.encoding, errors="strict", newline="")
+        try:
+            return wrapper.read(limit)
+        finally:
+            wrapper.detach()
+
+    def _open_csv(self) -> Layout:
+        try:
+            sample = self._read_text(65536)
+        except UnicodeDecodeError as exc:
+            where = locate_decode_error(self.binary, self.encoding)
+            raise FileUnreadable(
+                f"cannot be decoded as {self.encoding}: {where}; give the right --encoding "
+                "(for example cp1258 for Windows Vietnamese) or save it as UTF-8"
+            ) from exc
+        self.binary.seek(0)
+        first_line = sample.splitlines()[0] if sample.splitlines() else ""
+        self.delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        text = self._text()
+        reader = csv.reader(text, delimiter=self.delimiter)
+        try:
+            header = next(reader)
+        except StopIteration as exc:
+            raise FileUnreadable("the file is empty: it has no header row") from exc
+        except csv.Error as exc:
+            raise FileUnreadable(f"the header row is not readable CSV: {exc}") from exc
+        layout = map_header(header)
+        self._chunks = self._csv_chunks(reader, layout)
+        return layout
+
+    def _csv_chunks(self, reader: Any, layout: Layout) -> Iterator[Chunk]:
+        width = len(layout.header)
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        rejections: list[Rejection] = []
+        number = 1
+        for record in reader:
+            number += 1
+            if not record or (len(record) == 1 and not record[0].strip() and width > 1):
+                continue
+            if len(record) != width:
+                clean = [c.replace("\x00", "") for c in record]
+                rejections.append(
+                    Rejection(
+                        number,
+                        self._raw(layout, clean),
+                        [
+                            RowError(
+                                self.file_name,
+                                number,
+                                None,
+                                f"the row has {len(record)} fields but the header has {width}: "
+                                f"check for a missing or extra '{self.delimiter}' or an "
+                                "unclosed quote",
+                            )
+                        ],
+                        clean,
+                    )
+                )
+            else:
+                rows.append(record)
+                numbers.append(number)
+            if len(rows) + len(rejections) >= CHUNK_ROWS:
+                yield self._chunk(layout, rows, numbers, rejections)
+                rows, numbers, rejections = [], [], []
+        if rows or rejections:
+            yield self._chunk(layout, rows, numbers, rejections)
+
+    def _chunk(
+        self,
+        layout: Layout,
+        rows: list[list[Any]],
+        numbers: list[int],
+        rejections: list[Rejection],
+    ) -> Chunk:
+        frame = _frame(layout, rows, numbers)
+        by_number = dict(zip(numbers, rows, strict=True))
+        position = self.binary.tell() if self.format in ("csv", "jsonl") else 0
+        return Chunk(
+            frame,
+            raw=_LazyRaw(layout, by_number),
+            cells=by_number,
+            rejections=rejections,
+            progress=position,
+        )
+
+    @staticmethod
+    def _raw(layout: Layout, cells: list[Any]) -> dict[str, Any]:
+        raw: dict[str, Any] = {}
+        for index, value in enumerate(cells):
+            name = layout.header[index] if index < len(layout.header) else f"(extra {index + 1})"
+            raw[name or f"(column {index + 1})"] = value
+        return raw
+
+    # XLSX --------------------------------------------------------------------------------
+    def _open_xlsx(self) -> Layout:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(self.binary)
+            sheet = workbook.get_sheet_by_index(0)
+            table = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise FileUnreadable(
+                f"is not a readable XLSX workbook ({str(exc).splitlines()[0][:200]}): "
+                "open it in a spreadsheet program and save it again as .xlsx"
+            ) from exc
+        while table and all(cell_text(c).strip() == "" for c in table[-1]):
+            table.pop()
+        if not table:
+            raise FileUnreadable("the first sheet is empty: put the header in row 1")
+        header = [cell_text(c) for c in table[0]]
+        layout = map_header(header)
+        self._chunks = self._xlsx_chunks(table[1:], layout)
+        return layout
+
+    def _xlsx_chunks(self, table: list[list[Any]], layout: Layout) -> Iterator[Chunk]:
+        width = len(layout.header)
+        for start in range(0, len(table), CHUNK_ROWS):
+            rows, numbers = [], []
+            for offset, record in enumerate(table[start : start + CHUNK_ROWS]):
+                texts = [cell_text(c) for c in record][:width]
+                texts += [""] * (width - len(texts))
+                if all(t.strip() == "" for t in texts):
+                    continue
+                rows.append(texts)
+                numbers.append(start + offset + 2)
+            chunk = self._chunk(layout, rows, numbers, [])
+            chunk.progress = min(start + CHUNK_ROWS, len(table))
+            yield chunk
+        self.size = len(table)
+
+    # JSON --------------------------------------------------------------------------------
+    def _open_json(self) -> Layout:
+        try:
+            items = json.loads(self._read_text(), object_pairs_hook=_pairs)
+        except UnicodeDecodeError as exc:
+            where = locate_decode_error(self.binary, self.encoding)
+            raise FileUnreadable(f"cannot be decoded as {self.encoding}: {where}") from exc
+        except json.JSONDecodeError as exc:
+            raise FileUnreadable(
+                f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            ) from exc
+        if not isinstance(items, list):
+            raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
+        numbered = list(enumerate(items, start=1))
+        layout = map_header(_union_keys(item for _, item in numbered))
+        self.size = len(items)
+        self._chunks = self._json_chunks(iter(numbered), layout)
+        return layout
+
+    def _open_jsonl(self) -> Layout:
+        # The header of a JSON Lines file is the union of its objects' keys: one pass to
+        # collect it, a second to read the rows.
+        keys: dict[str, None] = {}
+        for _, item in self._jsonl_items():
+            if isinstance(item, _Pairs):
+                keys.update(dict.fromkeys(k for k, _ in item.pairs))
+        self.binary.seek(0)
+        layout = map_header(list(keys))
+        self._chunks = self._json_chunks(self._jsonl_items(), layout)
+        return layout
+
+    def _jsonl_items(self) -> Iterator[tuple[int, Any]]:
+        number = 0
+        try:
+            for line in self._text():
+                if not line.strip():
+                    continue
+                number += 1
+                try:
+                    yield number, json.loads(line, object_pairs_hook=_pairs)
+                except json.JSONDecodeError as exc:
+                    yield number, _Broken(f"is not valid JSON: {exc.msg} at column {exc.colno}")
+        except UnicodeDecodeError as exc:
+            where = locate_decode_error(self.binary, self.encoding)
+            raise FileUnreadable(f"cannot be decoded as {self.encoding}: {where}") from exc
+
+    def _json_chunks(self, items: Iterator[tuple[int, Any]], layout: Layout) -> Iterator[Chunk]:
+        rows: list[list[Any]] = []
+        numbers: list[int] = []
+        rejections: list[Rejection] = []
+        done = 0
+        for number, item in items:
+            done += 1
+            problem, row = self._json_row(layout, item)
+            if problem:
+                raw = dict(item.pairs) if isinstance(item, _Pairs) else {"value": repr(item)}
+                rejections.append(
+                    Rejection(
+                        number,
+                        raw,
+                        [RowError(self.file_name, number, problem[0], problem[1])],
+                        list(raw.values()),
+                    )
+                )
+            else:
+                rows.append(row)
+                numbers.append(number)
+            if len(rows) + len(rejections) >= CHUNK_ROWS:
+                chunk = self._chunk(layout, rows, numbers, rejections)
+                chunk.progress = chunk.progress or done
+                yield chunk
+                rows, numbers, rejections = [], [], []
+        if rows or rejections:
+            chunk = self._chunk(layout, rows, numbers, rejections)
+            chunk.progress = chunk.progress or done
+            yield chunk
+
+    @staticmethod
+    def _json_row(layout: Layout, item: Any) -> tuple[tuple[str | None, str] | None, list[Any]]:
+        if isinstance(item, _Broken):
+            return (None, item.reason), []
+        if not isinstance(item, _Pairs):
+            return (None, 'is not a JSON object: each item must be {"column": value, ...}'), []
+        row = [""] * len(layout.header)
+        index = {normalise_key(h): i for i, h in enumerate(layout.header)}
+        seen: set[str] = set()
+        for key, value in item.pairs:
+            name = normalise_key(key)
+            if name in seen:
+                return (key.strip(), "is given twice in this object: keep one"), []
+            seen.add(name)
+            if isinstance(value, dict | list | _Pairs):
+                return (key.strip(), "holds a list or an object: give plain text or a number"), []
+            if name in index:
+                row[index[name]] = cell_text(value)
+        return None, row
+
+
+class _Pairs:
+    """A JSON object kept as its key-value pairs, so repeated keys can be seen."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]):
+        self.pairs = pairs
+
+
+class _Broken:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
+    return _Pairs(pairs)
+
+
+def _union_keys(items: Iterator[Any]) -> list[str]:
+    keys: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, _Pairs):
+            keys.update(dict.fromkeys(k for k, _ in item.pairs))
+    return list(keys)
+
+
+class _LazyRaw(dict[int, dict[str, Any]]):
+    """Row number -> the row's cells by header name, built only for rows that need it."""
+
+    def __init__(self, layout: Layout, rows: dict[int, list[Any]]):
+        super().__init__()
+        self._layout = layout
+        self._rows = rows
+
+    def __missing__(self, number: int) -> dict[str, Any]:
+        value = Reader._raw(
+            self._layout,
+            [c.replace("\x00", "") if isinstance(c, str) else c for c in self._rows[number]],
+        )
+        self[number] = value
+        return value
+
+
+def open_source(source: Path | bytes | IO[bytes]) -> IO[bytes]:
+    """Return a seekable binary stream for a path, bytes or an uploaded file."""
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    if isinstance(source, Path | str):
+        try:
+            return open(source, "rb")  # the caller closes it
+        except OSError as exc:
+            raise FileUnreadable(f"cannot be opened: {exc.strerror}") from exc
+    return source
