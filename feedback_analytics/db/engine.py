@@ -68,11 +68,12 @@ def ensure_schema(engine: Engine) -> bool:
     try:
         if schema_is_current(engine):
             return False
-    except Exception as exc:  # noqa: BLE001 - every driver raises its own kind
+    except Exception as exc:
         raise DatabaseUnavailable(describe_unavailable(engine, exc)) from exc
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            lock = text("SELECT pg_advisory_xact_lock(:key)")
+            connection.execute(lock, {"key": _PG_MIGRATION_LOCK})
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -84,7 +85,7 @@ def describe_unavailable(engine: Engine, exc: BaseException) -> str:
     where = engine.url.render_as_string(hide_password=True)
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if engine.dialect.name == "sqlite":
-        hint = "check that the folder exists and is writable, and that the file is a SQLite database"
+        hint = "check that the folder is writable and that the file is a SQLite database"
     else:
         hint = "check that the server is running and that FEEDBACK_DB_URL names it correctly"
     return f"Cannot open the database at {where}: {first_line}. Fix: {hint}."

@@ -181,7 +181,7 @@ def insert_records(
         "id": ids,
         "channel": rows["channel"].tolist(),
         "external_id": rows["external_id"].tolist(),
-        "customer_id": customer_ids.tolist(),
+        "customer_id": _plain(customer_ids),
         **{name: _plain(rows[name]) for name in FEEDBACK_FIELDS},
         "category_source": _plain(rows["category_source"]),
         "status": rows["status"].tolist(),

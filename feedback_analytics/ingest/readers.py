@@ -217,7 +217,8 @@ class Reader:
         try:
             yield from wrapper
         finally:
-            wrapper.detach()
+            if not self.binary.closed:
+                wrapper.detach()
 
     def _read_text(self, limit: int | None = None) -> str:
         """Return the file's text (its first `limit` characters), leaving the stream open."""
@@ -376,12 +377,7 @@ class Reader:
     def _open_jsonl(self) -> Layout:
         # The header of a JSON Lines file is the union of its objects' keys: one pass to
         # collect it, a second to read the rows.
-        keys: dict[str, None] = {}
-        for _, item in self._jsonl_items():
-            if isinstance(item, _Pairs):
-                keys.update(dict.fromkeys(k for k, _ in item.pairs))
-        self.binary.seek(0)
-        layout = map_header(list(keys))
+        layout = map_header(_union_keys(item for _, item in self._jsonl_items()))
         self._chunks = self._json_chunks(self._jsonl_items(), layout)
         return layout
 
@@ -473,11 +469,13 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
 
 
 def _union_keys(items: Iterator[Any]) -> list[str]:
-    keys: dict[str, None] = {}
+    """Return every key the objects use, first spelling of each, in order of appearance."""
+    keys: dict[str, str] = {}
     for item in items:
         if isinstance(item, _Pairs):
-            keys.update(dict.fromkeys(k for k, _ in item.pairs))
-    return list(keys)
+            for key, _ in item.pairs:
+                keys.setdefault(normalise_key(key), key)
+    return list(keys.values())
 
 
 class _LazyRaw(dict[int, dict[str, Any]]):

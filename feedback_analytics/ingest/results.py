@@ -36,9 +36,7 @@ class Rejection:
     @property
     def reason(self) -> str:
         """Return all problems of the row as one sentence list."""
-        return "; ".join(
-            f"{e.column}: {e.reason}" if e.column else e.reason for e in self.errors
-        )
+        return "; ".join(f"{e.column}: {e.reason}" if e.column else e.reason for e in self.errors)
 
 
 @dataclass

@@ -91,7 +91,8 @@ STATUS_VALUES: dict[str, str] = {
 
 # Checked with anchored `str.contains` (vectorised), then parsed by pandas in C.
 _ISO = (
-    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$"
+    r"^\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$"
 )
 _HAS_OFFSET = r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _DMY = r"^\d{1,2}/\d{1,2}/\d{4}(?: +\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -156,13 +157,16 @@ def parse_timestamps(
     naive = local.notna()
     if naive.any():
         parsed[naive] = (
-            local[naive]
-            .dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-            .dt.tz_convert("UTC")
+            local[naive].dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
         )
     if aware.any():
         parsed[aware] = _microseconds(
-            pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
+            pd.to_datetime(
+                text[aware].str.replace(r"z$", "Z", regex=True),
+                format="ISO8601",
+                utc=True,
+                errors="coerce",
+            )
         )
     parsed = parsed.where(parsed.dt.year.between(1900, 2200))
     result[filled] = parsed

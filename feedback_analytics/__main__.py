@@ -1,0 +1,222 @@
+"""The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from feedback_analytics.config import get_settings
+from feedback_analytics.db import DatabaseUnavailable, ensure_schema, make_engine
+
+log = logging.getLogger("feedback_analytics")
+
+
+class UsageError(Exception):
+    """The call itself is wrong; the message says how to call it."""
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _engine() -> Engine:
+    engine = make_engine()
+    ensure_schema(engine)
+    return engine
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    """Create or migrate the schema."""
+    engine = make_engine()
+    changed = ensure_schema(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    _say(f"{'Created or migrated' if changed else 'Already current:'} the database at {where}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    """Fill the store with generated demo records."""
+    from feedback_analytics.demo import generate_demo
+    from feedback_analytics.ingest import import_source
+    from feedback_analytics.ingest.load import count_records
+
+    engine = _engine()
+    with engine.connect() as connection:
+        existing = count_records(connection)
+    if args.if_empty and existing:
+        _say(f"The store already holds {existing:,} records; no demo data added.")
+        return 0
+    end = args.end or datetime.now(get_settings().tz).date()
+    frame = generate_demo(args.records, seed=args.seed, end=end)
+    buffer = io.BytesIO()
+    frame.to_csv(buffer, index=False, encoding="utf-8")
+    result = import_source(
+        engine,
+        buffer.getvalue(),
+        file_name=f"demo-{args.records}-seed-{args.seed}.csv",
+        origin="demo",
+        progress=_progress_bar(args, "Seeding"),
+    )
+    if result.unreadable or result.rejected:
+        for error in result.errors[:10]:
+            _say(f"demo row {error.row}, {error.column}: {error.reason}")
+        return 1
+    _say(
+        f"Added {result.inserted:,} demo records ({result.updated:,} updated) "
+        f"received up to {end.isoformat()}."
+    )
+    return 0
+
+
+def _progress_bar(args: argparse.Namespace, label: str) -> Callable[[int, int], None] | None:
+    """Return a progress callback drawing on stderr, or None under --json or off a terminal."""
+    if getattr(args, "json", False) or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = bars.get("bar")
+        if bar is None or bar.total != total:
+            if bar is not None:
+                bar.close()
+            bar = bars["bar"] = tqdm(
+                total=total, desc=label, file=sys.stderr, unit_scale=True, leave=False
+            )
+        bar.update(max(done - bar.n, 0))
+        if done >= total:
+            bar.close()
+            bars.pop("bar", None)
+
+    return update
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import canonical record files, one batch each."""
+    from feedback_analytics.ingest import import_paths, rejects_to_csv
+
+    engine = _engine()
+    result = import_paths(
+        engine,
+        [Path(p) for p in args.paths],
+        encoding=args.encoding,
+        dry_run=args.dry_run,
+        progress=_progress_bar(args, "Importing"),
+    )
+    if args.rejects:
+        Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
+    for f in result.files:
+        for warning in f.warnings:
+            _say(f"{f.file}: {warning}")
+        if f.unreadable:
+            _say(f"{f.unreadable}; nothing of it was imported.")
+            continue
+        verb = "would import" if args.dry_run else "imported"
+        _say(
+            f"{f.file}: {verb} {f.read:,} rows: {f.inserted:,} new, {f.updated:,} updated, "
+            f"{f.unchanged:,} unchanged, {f.rejected:,} rejected."
+        )
+        if not args.json:
+            for rejection in f.rejections[:20]:
+                _say(f"  row {rejection.row}: {rejection.reason}")
+            if len(f.rejections) > 20:
+                more = len(f.rejections) - 20
+                hint = "" if args.rejects else " (write them all with --rejects FILE)"
+                _say(f"  ... and {more:,} more rejected rows{hint}")
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    return result.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every record to the canonical file."""
+    from feedback_analytics.ingest.export import export_records
+
+    count = export_records(_engine(), Path(args.out))
+    _say(f"Exported {count:,} records to {args.out}")
+    return 0
+
+
+def _month_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-09-30") from exc
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # exit 2 with a usage line, no traceback
+        self.print_usage(sys.stderr)
+        _say(f"{self.prog}: error: {message}")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command line's parser."""
+    parser = _Parser(prog="python -m feedback_analytics", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub = commands.add_parser("init-db", help="create or migrate the database schema")
+    sub.set_defaults(func=cmd_init_db)
+
+    sub = commands.add_parser("seed-demo", help="fill the store with generated demo data")
+    sub.add_argument("--records", type=int, default=get_settings().demo_records)
+    sub.add_argument("--seed", type=int, default=42)
+    sub.add_argument("--end", type=_month_day, help="last day of the data (default: today)")
+    sub.add_argument("--if-empty", action="store_true", help="only when the store is empty")
+    sub.set_defaults(func=cmd_seed_demo)
+
+    sub = commands.add_parser("import", help="import canonical record files")
+    sub.add_argument("paths", nargs="+", metavar="PATH")
+    sub.add_argument("--encoding", help="for files that are neither UTF-8 nor UTF-16 with BOM")
+    sub.add_argument("--rejects", metavar="FILE", help="write the rejected rows to this CSV")
+    sub.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_import)
+
+    sub = commands.add_parser("export", help="export every record to the canonical file")
+    sub.add_argument("--out", required=True, metavar="FILE", help=".csv, .xlsx, .json or .jsonl")
+    sub.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status; a traceback never reaches the user."""
+    from feedback_analytics.ingest import FileUnreadable
+    from feedback_analytics.ingest.export import ExportRefused
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except DatabaseUnavailable as exc:
+        _say(str(exc))
+        return 2
+    except (FileUnreadable, ExportRefused, UsageError, OSError) as exc:
+        _say(f"error: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _say("Interrupted: the file being imported was rolled back.")
+        return 130
+    except Exception as exc:
+        log.debug("unexpected error", exc_info=True)
+        _say(f"error: {type(exc).__name__}: {exc} (run with -v for details)")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

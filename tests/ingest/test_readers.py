@@ -1,0 +1,230 @@
+"""Reading the canonical file in every format, encoding and shape it may come in."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import zipfile
+from datetime import datetime
+
+import pytest
+import xlsxwriter
+from sqlalchemy import Engine
+
+from feedback_analytics.ingest import import_source, read_preview
+from feedback_analytics.ingest.readers import detect_format
+from tests.ingest.helpers import csv_bytes, row
+
+VIETNAMESE = "Tốc độ VPN chậm vào giờ cao điểm, đề nghị tối ưu"
+# Windows-1258 holds these letters whole (other tones it writes as combining marks).
+CP1258_TEXT = "Đơn giá ưu đãi: Ơn, ăn, ô, ê, â, à, á"
+
+
+def imported(engine: Engine, data: bytes, name: str = "f.csv", **kwargs):
+    return import_source(engine, data, file_name=name, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "option"),
+    [
+        ("utf-8", b"", None),
+        ("utf-8", codecs.BOM_UTF8, None),
+        ("utf-16-le", codecs.BOM_UTF16_LE, None),
+        ("utf-16-be", codecs.BOM_UTF16_BE, None),
+        ("cp1258", b"", "cp1258"),
+        ("cp1258", b"", "windows-1258"),
+    ],
+)
+def test_encodings(sqlite_engine: Engine, encoding: str, prefix: bytes, option: str | None) -> None:
+    text = CP1258_TEXT.replace("đãi", "dai") if encoding == "cp1258" else VIETNAMESE
+    data = prefix + csv_bytes([row(current_feature=text)], encoding=encoding)
+    result = imported(sqlite_engine, data, encoding=option)
+    assert (result.inserted, result.unreadable) == (1, None)
+    preview = read_preview(data, file_name="f.csv", encoding=option)
+    assert preview.loc[2, "current_feature"] == text
+
+
+def test_undecodable_file_says_where_and_what_to_do(sqlite_engine: Engine) -> None:
+    text = CP1258_TEXT.replace("đãi", "dai")
+    data = csv_bytes([row(), row(external_id="F-2", proposal=text)], encoding="cp1258")
+    result = imported(sqlite_engine, data)
+    assert result.unreadable is not None
+    assert "cannot be decoded as utf-8" in result.unreadable
+    assert "(line 3)" in result.unreadable
+    assert "--encoding" in result.unreadable
+    assert result.inserted == 0
+
+
+def test_unknown_encoding_name_is_refused(sqlite_engine: Engine) -> None:
+    result = imported(sqlite_engine, csv_bytes([row()]), encoding="klingon")
+    assert result.unreadable is not None and "'klingon' is not an encoding" in result.unreadable
+
+
+def test_semicolon_delimiter_is_detected(sqlite_engine: Engine) -> None:
+    data = csv_bytes([row(current_feature="a, b, c")], delimiter=";")
+    result = imported(sqlite_engine, data)
+    assert (result.inserted, result.rejected) == (1, 0)
+
+
+def test_header_matches_ignoring_case_and_spaces_and_warns_of_unknown(
+    sqlite_engine: Engine,
+) -> None:
+    data = b" External_ID ,CHANNEL,Received_At , current_feature,notes\nA,email,2026-09-30,x,y\n"
+    result = imported(sqlite_engine, data)
+    assert result.inserted == 1
+    assert result.warnings == ["column 'notes' is not a canonical column and was ignored"]
+
+
+@pytest.mark.parametrize(
+    ("header", "phrase"),
+    [
+        (b"external_id,channel,received_at\n", "lacks the required column(s) current_feature"),
+        (
+            b"external_id,channel,Channel,received_at,current_feature\n",
+            "repeats the column 'Channel' (columns 2 and 3)",
+        ),
+        (b"", "the file is empty"),
+        (b"\n\n  \n", "the file is empty"),
+    ],
+)
+def test_unreadable_headers(sqlite_engine: Engine, header: bytes, phrase: str) -> None:
+    result = imported(
+        sqlite_engine, header + b"A,email,2026-09-30,x\n" if header.strip() else header
+    )
+    assert result.unreadable is not None and phrase in result.unreadable
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [(b"A,email,2026-09-30\n", 3), (b"A,email,2026-09-30,x,extra\n", 5)],
+)
+def test_ragged_rows_are_rejected_and_the_rest_kept(
+    sqlite_engine: Engine, line: bytes, fields: int
+) -> None:
+    data = b"external_id,channel,received_at,current_feature\n" + line + b"B,email,2026-09-30,y\n"
+    result = imported(sqlite_engine, data)
+    assert result.rejected == 1
+    assert result.rejections[0].row == 2
+    assert f"the row has {fields} fields but the header has 4" in result.rejections[0].reason
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(sqlite_engine: Engine) -> None:
+    data = (
+        b"external_id,channel,received_at,current_feature\n"
+        b'A,email,2026-09-30,"two\nlines"\n'
+        b"\n"
+        b"B,fax,2026-09-30,x\n"
+    )
+    result = imported(sqlite_engine, data)
+    assert result.inserted == 1
+    assert result.rejections[0].row == 4
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells):
+            if isinstance(cell, datetime):
+                sheet.write_datetime(
+                    r, c, cell, workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+                )
+            elif cell is not None:
+                sheet.write(r, c, cell)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def test_xlsx_with_date_cells_and_float_scores(sqlite_engine: Engine) -> None:
+    data = xlsx_bytes(
+        [
+            [
+                "external_id",
+                "channel",
+                "received_at",
+                "current_feature",
+                "resolved_at",
+                "satisfaction_score",
+            ],
+            ["X1", "Hotline", datetime(2026, 10, 1, 0, 5), VIETNAMESE, "2026-10-02", 4.0],
+            [123, "email", "30/09/2026 08:00", "=SUM(A1)", None, None],
+            [None, None, None, None, None, None],
+            ["X3", "email", "2026-09-30", "x", None, 4.5],
+        ]
+    )
+    result = imported(sqlite_engine, data, "f.xlsx")
+    assert (result.inserted, result.rejected) == (2, 1)
+    assert result.rejections[0].row == 5
+    assert "'4.5' is not a satisfaction score" in result.rejections[0].reason
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "phrase"),
+    [
+        (b"this is not a workbook", "f.xlsx", "is not a readable XLSX workbook"),
+        (b"PK\x03\x04truncated", "f.xlsx", "is not a readable XLSX workbook"),
+        (b'[{"external_id": 1,', "f.json", "is not valid JSON"),
+        (b'{"a": 1}', "f.json", "lacks the required column(s)"),
+        (b'"text"', "f.json", "must hold an array of objects"),
+    ],
+)
+def test_broken_files_are_unreadable_with_a_reason(
+    sqlite_engine: Engine, data: bytes, name: str, phrase: str
+) -> None:
+    result = imported(sqlite_engine, data, name)
+    assert result.unreadable is not None and phrase in result.unreadable
+
+
+def test_empty_zip_named_xlsx_is_unreadable(sqlite_engine: Engine) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    result = imported(sqlite_engine, buffer.getvalue(), "f.xlsx")
+    assert result.unreadable is not None
+
+
+def test_json_rows_with_nested_values_or_repeated_keys_are_rejected(
+    sqlite_engine: Engine,
+) -> None:
+    data = (
+        b'[{"external_id": "A", "channel": "email", "received_at": "2026-09-30",'
+        b' "current_feature": {"x": 1}},'
+        b' {"external_id": "B", "channel": "email", "received_at": "2026-09-30",'
+        b' "current_feature": "x", "Channel": "hotline"},'
+        b" 42,"
+        b' {"external_id": "C", "channel": "email", "received_at": "2026-09-30",'
+        b' "current_feature": "ok", "satisfaction_score": null}]'
+    )
+    result = imported(sqlite_engine, data, "f.json")
+    assert result.inserted == 1
+    reasons = {r.row: r.reason for r in result.rejections}
+    assert "holds a list or an object" in reasons[1]
+    assert "is given twice" in reasons[2]
+    assert "is not a JSON object" in reasons[3]
+
+
+def test_broken_jsonl_line_is_a_rejected_row(sqlite_engine: Engine) -> None:
+    good = json.dumps(row())
+    data = f"{good}\n{{not json\n{json.dumps(row(external_id='F-2'))}\n".encode()
+    result = imported(sqlite_engine, data, "f.jsonl")
+    assert (result.inserted, result.rejected) == (2, 1)
+    assert result.rejections[0].row == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        ("a.csv", b"x", "csv"),
+        ("a.XLSX", b"PK", "xlsx"),
+        ("a.json", b"[{", "json"),
+        ("a.json", b'\n{"a":1}', "jsonl"),
+        ("a.jsonl", b"{", "jsonl"),
+        ("upload", b"PK\x03\x04", "xlsx"),
+        ("upload", b" [", "json"),
+        ("upload", b"external_id", "csv"),
+    ],
+)
+def test_detect_format(name: str, head: bytes, expected: str) -> None:
+    assert detect_format(name, head) == expected
