@@ -64,8 +64,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
+    # Written as ORs: SQLite evaluates `IN (...)` in a CHECK far slower on bulk inserts.
+    return "(" + " OR ".join(f"{column} = '{v}'" for v in values) + ")"
 
 
 class Base(DeclarativeBase):
@@ -129,7 +129,7 @@ class Feedback(Base):
 
     __tablename__ = "feedback"
     __table_args__ = (
-        UniqueConstraint("channel", "external_id"),
+        UniqueConstraint("external_id", "channel"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         CheckConstraint(_in("priority", PRIORITIES), name="priority"),
         CheckConstraint(_in("status", STATUSES), name="status"),
@@ -179,9 +179,7 @@ class SurveyResponse(Base):
     """The customer's satisfaction survey for one feedback (at most one)."""
 
     __tablename__ = "survey_responses"
-    __table_args__ = (
-        CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
-    )
+    __table_args__ = (CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feedback_id: Mapped[int] = mapped_column(

@@ -8,10 +8,11 @@ caller's transaction, so a failed file leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, bindparam, func, select, text, update
 
 from feedback_analytics.db.models import Customer, Feedback, StatusChange, SurveyResponse
@@ -123,8 +124,62 @@ def changed_rows(merged: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
     return changed
 
 
+def bulk_insert(connection: Connection, table: str, columns: dict[str, Any]) -> None:
+    """Insert rows given column by column, fast: COPY on PostgreSQL, executemany on SQLite.
+
+    Values are Series or lists of equal length; missing values become NULL. This skips
+    SQLAlchemy's per-value processing, so timestamps are turned into UTC text here.
+    """
+    names = list(columns)
+    values = [_column_values(connection, v) for v in columns.values()]
+    if not values or not len(values[0]):
+        return
+    rows = zip(*values, strict=True)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute("SET LOCAL timezone = 'UTC'")
+            with cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in names)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)  # noqa: S608
+    finally:
+        cursor.close()
+
+
+def _column_values(connection: Connection, column: Any) -> list[Any]:
+    """Return one column as a list of driver-ready values (UTC text for timestamps)."""
+    if isinstance(column, list):
+        if column and isinstance(column[0], datetime):
+            if column.count(column[0]) == len(column):  # one stamp for the whole batch
+                return [_driver_value(column[0])] * len(column)
+            return [_driver_value(v) for v in column]
+        return column
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        naive = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pa.Array.from_pandas(naive).cast(pa.string()).to_pylist()
+    if column.dtype == bool:
+        return column.tolist()
+    return _plain(column)
+
+
+def _driver_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (
+            value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        )
+    return value
+
+
 def _plain(series: pd.Series) -> list[Any]:
     """Return the values as Python objects, None for every kind of missing value."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return pa.Array.from_pandas(series).to_pylist()
     values = series.astype(object)
     return values.where(series.notna(), None).tolist()
 
@@ -160,68 +215,62 @@ def insert_records(
     n = len(rows)
     if n == 0:
         return
-    ids = allocate_ids(connection, "feedback", n)
+    ids = pd.Series(allocate_ids(connection, "feedback", n), index=rows.index)
     has_contact = rows[list(CUSTOMER_FIELDS)].notna().any(axis=1)
-    customer_ids = pd.Series(None, index=rows.index, dtype=object)
-    contact_rows = rows[has_contact]
-    if len(contact_rows):
+    customer_ids = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+    if has_contact.any():
+        contact_rows = rows[has_contact]
         new_ids = allocate_ids(connection, "customers", len(contact_rows))
         customer_ids[has_contact] = new_ids
-        connection.execute(
-            Customer.__table__.insert(),
-            _records(
-                {"id": new_ids}
-                | {
-                    stored: _plain(contact_rows[canonical])
-                    for canonical, stored in CUSTOMER_FIELDS.items()
-                }
-            ),
+        bulk_insert(
+            connection,
+            "customers",
+            {"id": new_ids}
+            | {stored: contact_rows[canonical] for canonical, stored in CUSTOMER_FIELDS.items()},
         )
-    columns: dict[str, Iterable[Any]] = {
-        "id": ids,
-        "channel": rows["channel"].tolist(),
-        "external_id": rows["external_id"].tolist(),
-        "customer_id": _plain(customer_ids),
-        **{name: _plain(rows[name]) for name in FEEDBACK_FIELDS},
-        "category_source": _plain(rows["category_source"]),
-        "status": rows["status"].tolist(),
-        "status_explicit": rows["status_explicit"].astype(bool).tolist(),
-        "import_batch_id": [batch_id] * n,
-        "created_at": [now] * n,
-        "updated_at": [now] * n,
-    }
-    connection.execute(Feedback.__table__.insert(), _records(columns))
-
+    stamp = [now] * n
+    bulk_insert(
+        connection,
+        "feedback",
+        {
+            "id": ids.tolist(),
+            "channel": rows["channel"],
+            "external_id": rows["external_id"],
+            "customer_id": customer_ids,
+            **{name: rows[name] for name in FEEDBACK_FIELDS},
+            "category_source": rows["category_source"],
+            "status": rows["status"],
+            "status_explicit": rows["status_explicit"].astype(bool),
+            "import_batch_id": [batch_id] * n,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
     surveyed = rows[list(SURVEY_FIELDS)].notna().any(axis=1)
     if surveyed.any():
         survey_rows = rows[surveyed]
-        feedback_ids = pd.Series(ids, index=rows.index)[surveyed].tolist()
-        connection.execute(
-            SurveyResponse.__table__.insert(),
-            _records(
-                {"feedback_id": feedback_ids}
-                | {
-                    stored: _plain(survey_rows[canonical])
-                    for canonical, stored in SURVEY_FIELDS.items()
-                }
-                | {
-                    "entered_by": [_by(batch_id)] * len(survey_rows),
-                    "created_at": [now] * len(survey_rows),
-                    "updated_at": [now] * len(survey_rows),
-                }
-            ),
+        count = len(survey_rows)
+        bulk_insert(
+            connection,
+            "survey_responses",
+            {"feedback_id": ids[surveyed].tolist()}
+            | {stored: survey_rows[canonical] for canonical, stored in SURVEY_FIELDS.items()}
+            | {
+                "entered_by": [_by(batch_id)] * count,
+                "created_at": [now] * count,
+                "updated_at": [now] * count,
+            },
         )
-    connection.execute(
-        StatusChange.__table__.insert(),
-        _records(
-            {
-                "feedback_id": ids,
-                "from_status": [None] * n,
-                "to_status": rows["status"].tolist(),
-                "changed_at": [now] * n,
-                "changed_by": [_by(batch_id)] * n,
-            }
-        ),
+    bulk_insert(
+        connection,
+        "status_history",
+        {
+            "feedback_id": ids.tolist(),
+            "from_status": [None] * n,
+            "to_status": rows["status"],
+            "changed_at": stamp,
+            "changed_by": [_by(batch_id)] * n,
+        },
     )
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 from feedback_analytics.config import get_settings
-from feedback_analytics.db.models import ImportBatch, RejectedRow
+from feedback_analytics.db.models import Feedback, ImportBatch, RejectedRow
 from feedback_analytics.ingest.load import (
     changed_rows,
     derive_status,
@@ -24,7 +24,7 @@ from feedback_analytics.ingest.load import (
     stored_records,
     update_records,
 )
-from feedback_analytics.ingest.readers import Reader, open_source
+from feedback_analytics.ingest.readers import Chunk, Reader, open_source
 from feedback_analytics.ingest.results import (
     FileResult,
     FileUnreadable,
@@ -37,16 +37,6 @@ from feedback_analytics.ingest.validate import Problems, check_order, parse_chun
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Source = Path | bytes | IO[bytes]
-
-
-def content_hash(binary: IO[bytes]) -> str:
-    """Return the SHA-256 of a stream's bytes, leaving it at the start."""
-    binary.seek(0)
-    digest = hashlib.sha256()
-    while block := binary.read(1 << 20):
-        digest.update(block)
-    binary.seek(0)
-    return digest.hexdigest()
 
 
 def read_preview(
@@ -154,8 +144,8 @@ def _import(
     progress: Progress | None,
 ) -> None:
     settings = get_settings()
-    digest = content_hash(binary)
     reader = Reader(binary, file_name=result.file, encoding=encoding)
+    digest = reader.digest
     result.header = reader.layout.header
     result.warnings = list(reader.layout.warnings)
     now = datetime.now(UTC)
@@ -174,22 +164,25 @@ def _import(
                     "started_at": now,
                 },
             ).scalar_one()
-        for chunk in reader.chunks():
+        store_was_empty = connection.execute(select(Feedback.id).limit(1)).first() is None
+        for chunk, parsed, problems in _parsed_chunks(
+            reader, file=result.file, tz=settings.tz, max_text=settings.max_text_chars
+        ):
             result.read += len(chunk.frame) + len(chunk.rejections)
             rejections = list(chunk.rejections)
             if len(chunk.frame):
                 rejections += _process(
                     connection,
-                    chunk.frame,
-                    chunk.raw,
-                    chunk.cells,
+                    chunk,
+                    parsed,
+                    problems,
                     result,
                     seen=seen,
                     batch_id=batch_id,
                     now=now,
                     dry_run=dry_run,
                     tz=settings.tz,
-                    max_text=settings.max_text_chars,
+                    store_was_empty=store_was_empty,
                 )
             rejections.sort(key=lambda r: r.row)
             result.rejections.extend(rejections)
@@ -226,11 +219,35 @@ def _import(
             )
 
 
+def _parsed_chunks(
+    reader: Reader, *, file: str, tz: Any, max_text: int
+) -> Iterator[tuple[Chunk, pd.DataFrame, Problems]]:
+    """Yield each chunk with its parsed values and problems, reading one chunk ahead.
+
+    Reading and parsing the next chunk (Arrow and pandas, which release the GIL for much
+    of their work) runs in a thread while the caller writes the current one.
+    """
+    chunks = reader.chunks()
+
+    def next_parsed() -> tuple[Chunk, pd.DataFrame, Problems] | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        parsed, problems = parse_chunk(chunk.frame, file=file, tz=tz, max_text=max_text)
+        return chunk, parsed, problems
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
+        pending = pool.submit(next_parsed)
+        while (item := pending.result()) is not None:
+            pending = pool.submit(next_parsed)
+            yield item
+
+
 def _process(
     connection: Any,
-    frame: pd.DataFrame,
-    raw: dict[int, dict[str, Any]],
-    cells: dict[int, list[Any]],
+    chunk: Chunk,
+    parsed: pd.DataFrame,
+    problems: Problems,
     result: FileResult,
     *,
     seen: dict[tuple[str, str], int],
@@ -238,12 +255,14 @@ def _process(
     now: datetime,
     dry_run: bool,
     tz: Any,
-    max_text: int,
+    store_was_empty: bool,
 ) -> list[Rejection]:
-    parsed, problems = parse_chunk(frame, file=result.file, tz=tz, max_text=max_text)
+    frame, raw, cells = chunk.frame, chunk.raw, chunk.cells
     _check_repeats(parsed, frame, problems, seen, result.file)
 
     keyed = parsed[parsed["channel"].notna() & (parsed["external_id"] != "")]
+    if store_was_empty:  # nothing to look up: only this file's rows, and repeats are refused
+        keyed = keyed.iloc[:0]
     stored = stored_records(connection, keyed[["channel", "external_id"]])
     stored_ids = stored.set_index(["channel", "external_id"])
     key_index = pd.MultiIndex.from_frame(parsed[["channel", "external_id"]])
@@ -283,17 +302,21 @@ def _check_repeats(
 ) -> None:
     """Reject a row whose channel and external_id an earlier row of the file had."""
     channel = parsed["channel"].fillna(frame["channel"].astype(str).str.strip().str.lower())
-    for row, key in zip(
-        parsed.index, zip(channel, parsed["external_id"], strict=True), strict=True
-    ):
-        if not key[1]:
-            continue
-        first = seen.setdefault(key, row)
+    keyed = parsed["external_id"] != ""
+    keys = pd.Series(
+        list(zip(channel[keyed], parsed["external_id"][keyed], strict=True)),
+        index=parsed.index[keyed],
+        dtype=object,
+    )
+    repeated = keys.duplicated() | keys.isin(seen.keys())
+    seen.update(zip(keys[~repeated].tolist(), keys.index[~repeated].tolist(), strict=True))
+    for row, key in keys[repeated].items():
+        first = seen.setdefault(key, int(row))
         if first != row:
-            problems[row].append(
+            problems[int(row)].append(
                 RowError(
                     file,
-                    row,
+                    int(row),
                     "external_id",
                     f"'{key[1]}' on channel {key[0]} repeats row {first} of this file: "
                     "give each record its own external_id or remove the repeat",

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
 from feedback_analytics.ingest.values import COLUMNS, REQUIRED, normalise_key
@@ -91,22 +93,69 @@ def choose_encoding(head: bytes, encoding: str | None) -> str:
     return "utf-8"
 
 
-def locate_decode_error(binary: IO[bytes], encoding: str) -> str:
-    """Return where a file stops decoding: byte offset, line and the bytes found there."""
+def scan(binary: IO[bytes], encoding: str | None) -> str:
+    """Return the SHA-256 of a stream; with `encoding`, first prove that every byte decodes.
+
+    Decoding is checked before anything is written, so a file that breaks on its last
+    line changes nothing and the message says where it broke. UTF-8 is checked by Arrow
+    (without building the text); other encodings by Python's incremental decoder.
+    """
+    binary.seek(0)
+    digest = hashlib.sha256()
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    decoder = codecs.getincrementaldecoder(encoding)() if encoding and not utf8 else None
+    carry = b""
+    while block := binary.read(1 << 22):
+        digest.update(block)
+        if utf8:
+            # Lines never split a character, so check whole lines and carry the rest.
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            block, carry = block[:cut], block[cut:]
+            try:
+                pa.array([block], pa.binary()).cast(pa.string())
+            except pa.ArrowInvalid:
+                _locate_decode_error(binary, "utf-8")
+        elif decoder is not None:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                _locate_decode_error(binary, encoding or "utf-8")
+    try:
+        if utf8 and carry:
+            carry.decode("utf-8")
+        if decoder is not None:
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        _locate_decode_error(binary, encoding or "utf-8")
+    binary.seek(0)
+    return digest.hexdigest()
+
+
+def _locate_decode_error(binary: IO[bytes], encoding: str) -> None:
+    """Raise FileUnreadable saying at which byte and line the file stops decoding."""
     binary.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)()
     offset, line = 0, 1
-    while block := binary.read(1 << 20):
+    where = f"the file ends in the middle of a {encoding} character"
+    while block := binary.read(1 << 22):
         try:
             decoder.decode(block)
         except UnicodeDecodeError as exc:
-            bad = offset + exc.start
             line += block[: exc.start].count(b"\n")
             sample = block[exc.start : exc.start + 4].hex(" ")
-            return f"byte {bad:,} (line {line}) holds bytes {sample} that are not {encoding}"
+            where = (
+                f"byte {offset + exc.start:,} (line {line}) holds bytes {sample} that are not "
+                f"{encoding}"
+            )
+            break
         offset += len(block)
         line += block.count(b"\n")
-    return f"the file ends in the middle of a {encoding} character"
+    raise FileUnreadable(
+        f"cannot be decoded as {encoding}: {where}. Choose the file's encoding (for example "
+        "windows-1258 for older Vietnamese files; --encoding on the command line) or save it "
+        "as UTF-8"
+    )
 
 
 def map_header(header: list[Any]) -> Layout:
@@ -200,14 +249,8 @@ class Reader:
         """Yield the file's rows in chunks; raise FileUnreadable where it cannot go on."""
         try:
             yield from self._chunks
-        except UnicodeDecodeError as exc:
-            where = locate_decode_error(self.binary, self.encoding)
-            raise FileUnreadable(
-                f"cannot be decoded as {self.encoding}: {where}; give the right --encoding "
-                "(for example cp1258 for Windows Vietnamese) or save it as UTF-8"
-            ) from exc
-        except csv.Error as exc:
-            raise FileUnreadable(f"is not a readable CSV file: {exc}") from exc
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise FileUnreadable(f"is not readable: {exc}") from exc
 
     # CSV ---------------------------------------------------------------------------------
     def _text(self) -> Iterator[str]:
@@ -230,66 +273,130 @@ class Reader:
             wrapper.detach()
 
     def _open_csv(self) -> Layout:
-        try:
-            sample = self._read_text(65536)
-        except UnicodeDecodeError as exc:
-            where = locate_decode_error(self.binary, self.encoding)
-            raise FileUnreadable(
-                f"cannot be decoded as {self.encoding}: {where}; give the right --encoding "
-                "(for example cp1258 for Windows Vietnamese) or save it as UTF-8"
-            ) from exc
-        self.binary.seek(0)
+        self.digest = scan(self.binary, self.encoding)
+        sample = self._read_text(65536)
         first_line = sample.splitlines()[0] if sample.splitlines() else ""
         self.delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        text = self._text()
-        reader = csv.reader(text, delimiter=self.delimiter)
         try:
-            header = next(reader)
+            header = next(csv.reader(io.StringIO(sample), delimiter=self.delimiter))
         except StopIteration as exc:
             raise FileUnreadable("the file is empty: it has no header row") from exc
         except csv.Error as exc:
             raise FileUnreadable(f"the header row is not readable CSV: {exc}") from exc
         layout = map_header(header)
-        self._chunks = self._csv_chunks(reader, layout)
+        self._chunks = self._csv_chunks(layout)
         return layout
 
-    def _csv_chunks(self, reader: Any, layout: Layout) -> Iterator[Chunk]:
+    def _csv_chunks(self, layout: Layout) -> Iterator[Chunk]:
+        """Yield the CSV's rows, parsed by Arrow's reader; rows of the wrong width are rejected."""
+        import pyarrow.csv as pacsv
+
         width = len(layout.header)
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        rejections: list[Rejection] = []
-        number = 1
-        for record in reader:
-            number += 1
-            if not record or (len(record) == 1 and not record[0].strip() and width > 1):
-                continue
-            if len(record) != width:
-                clean = [c.replace("\x00", "") for c in record]
-                rejections.append(
-                    Rejection(
-                        number,
-                        self._raw(layout, clean),
-                        [
-                            RowError(
-                                self.file_name,
-                                number,
-                                None,
-                                f"the row has {len(record)} fields but the header has {width}: "
-                                f"check for a missing or extra '{self.delimiter}' or an "
-                                "unclosed quote",
-                            )
-                        ],
-                        clean,
-                    )
+        names = [f"c{i}" for i in range(width)]
+        ragged: list[tuple[int, str, int]] = []
+
+        def on_invalid(row: Any) -> str:
+            ragged.append((row.number, row.text, row.actual_columns))
+            return "skip"
+
+        self.binary.seek(0)
+        try:
+            reader = pacsv.open_csv(
+                self.binary,
+                read_options=pacsv.ReadOptions(
+                    use_threads=False,
+                    block_size=16 << 20,
+                    skip_rows=1,
+                    column_names=names,
+                    encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter,
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            number = 1
+            done = 0
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                frame = batch.to_pandas()
+                # Number the rows as a spreadsheet does: the rejected ragged rows and any
+                # blank lines the parser skipped keep their places.
+                skipped = {n for n, _, _ in ragged}
+                numbers = []
+                for _ in range(len(frame)):
+                    number += 1
+                    while number in skipped:
+                        number += 1
+                    numbers.append(number)
+                frame.index = pd.Index(numbers, name="row")
+                rejections = [
+                    self._ragged(layout, n, text, fields)
+                    for n, text, fields in ragged
+                    if n <= number or not len(frame)
+                ]
+                ragged[:] = [r for r in ragged if r[0] > number]
+                done += len(frame) + len(rejections)
+                yield self._csv_chunk(layout, frame, rejections)
+            if ragged:
+                yield self._csv_chunk(
+                    layout,
+                    pd.DataFrame(columns=names, index=pd.Index([], name="row"), dtype=object),
+                    [self._ragged(layout, n, text, fields) for n, text, fields in ragged],
                 )
+        except pa.ArrowInvalid as exc:
+            message = str(exc).splitlines()[0]
+            raise FileUnreadable(f"is not a readable CSV file: {message}") from exc
+
+    def _ragged(self, layout: Layout, number: int, text: str, fields: int) -> Rejection:
+        try:
+            cells = next(csv.reader(io.StringIO(text), delimiter=self.delimiter))
+        except (csv.Error, StopIteration):
+            cells = [text]
+        cells = [c.replace("\x00", "") for c in cells]
+        width = len(layout.header)
+        reason = (
+            f"the row has {fields} fields but the header has {width}: check for a missing or "
+            f"extra '{self.delimiter}' or an unclosed quote"
+        )
+        return Rejection(
+            number,
+            self._raw(layout, cells),
+            [RowError(self.file_name, number, None, reason)],
+            cells,
+        )
+
+    def _csv_chunk(self, layout: Layout, frame: pd.DataFrame, rejections: list[Rejection]) -> Chunk:
+        blank = pd.Series(True, index=frame.index)
+        for column in frame.columns:
+            blank &= frame[column].str.strip() == ""
+        frame = frame[~blank]
+        data: dict[str, Any] = {}
+        for column in COLUMNS:
+            position = layout.positions.get(column)
+            if position is None:
+                data[column] = pd.Series("", index=frame.index, dtype="str")
             else:
-                rows.append(record)
-                numbers.append(number)
-            if len(rows) + len(rejections) >= CHUNK_ROWS:
-                yield self._chunk(layout, rows, numbers, rejections)
-                rows, numbers, rejections = [], [], []
-        if rows or rejections:
-            yield self._chunk(layout, rows, numbers, rejections)
+                data[column] = frame[f"c{position}"].str.replace("\x00", "", regex=False)
+        canonical = pd.DataFrame(data, index=frame.index)
+        cells = _FrameCells(frame)
+        return Chunk(
+            canonical,
+            raw=_LazyRaw(layout, cells),
+            cells=cells,
+            rejections=rejections,
+            progress=self.binary.tell() if not self.binary.closed else self.size,
+        )
 
     def _chunk(
         self,
@@ -321,6 +428,7 @@ class Reader:
     def _open_xlsx(self) -> Layout:
         from python_calamine import CalamineWorkbook
 
+        self.digest = scan(self.binary, None)
         try:
             workbook = CalamineWorkbook.from_filelike(self.binary)
             sheet = workbook.get_sheet_by_index(0)
@@ -357,11 +465,9 @@ class Reader:
 
     # JSON --------------------------------------------------------------------------------
     def _open_json(self) -> Layout:
+        self.digest = scan(self.binary, self.encoding)
         try:
             items = json.loads(self._read_text(), object_pairs_hook=_pairs)
-        except UnicodeDecodeError as exc:
-            where = locate_decode_error(self.binary, self.encoding)
-            raise FileUnreadable(f"cannot be decoded as {self.encoding}: {where}") from exc
         except json.JSONDecodeError as exc:
             raise FileUnreadable(
                 f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
@@ -377,24 +483,21 @@ class Reader:
     def _open_jsonl(self) -> Layout:
         # The header of a JSON Lines file is the union of its objects' keys: one pass to
         # collect it, a second to read the rows.
+        self.digest = scan(self.binary, self.encoding)
         layout = map_header(_union_keys(item for _, item in self._jsonl_items()))
         self._chunks = self._json_chunks(self._jsonl_items(), layout)
         return layout
 
     def _jsonl_items(self) -> Iterator[tuple[int, Any]]:
         number = 0
-        try:
-            for line in self._text():
-                if not line.strip():
-                    continue
-                number += 1
-                try:
-                    yield number, json.loads(line, object_pairs_hook=_pairs)
-                except json.JSONDecodeError as exc:
-                    yield number, _Broken(f"is not valid JSON: {exc.msg} at column {exc.colno}")
-        except UnicodeDecodeError as exc:
-            where = locate_decode_error(self.binary, self.encoding)
-            raise FileUnreadable(f"cannot be decoded as {self.encoding}: {where}") from exc
+        for line in self._text():
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                yield number, json.loads(line, object_pairs_hook=_pairs)
+            except json.JSONDecodeError as exc:
+                yield number, _Broken(f"is not valid JSON: {exc.msg} at column {exc.colno}")
 
     def _json_chunks(self, items: Iterator[tuple[int, Any]], layout: Layout) -> Iterator[Chunk]:
         rows: list[list[Any]] = []
@@ -478,10 +581,26 @@ def _union_keys(items: Iterator[Any]) -> list[str]:
     return list(keys.values())
 
 
+class _FrameCells(dict[int, list[Any]]):
+    """Row number -> the row's cells as they came, read from the chunk only when asked."""
+
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__()
+        self._frame = frame
+
+    def __missing__(self, number: int) -> list[Any]:
+        value = [c.replace("\x00", "") for c in self._frame.loc[number].tolist()]
+        self[number] = value
+        return value
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._frame.index.tolist())
+
+
 class _LazyRaw(dict[int, dict[str, Any]]):
     """Row number -> the row's cells by header name, built only for rows that need it."""
 
-    def __init__(self, layout: Layout, rows: dict[int, list[Any]]):
+    def __init__(self, layout: Layout, rows: Mapping[int, list[Any]]):
         super().__init__()
         self._layout = layout
         self._rows = rows

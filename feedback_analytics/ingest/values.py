@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+import numpy as np
 import pandas as pd
 
 COLUMNS: tuple[str, ...] = (
@@ -109,9 +110,12 @@ def parse_choice(
     cells: pd.Series, aliases: dict[str, str], *, what: str
 ) -> tuple[pd.Series, pd.Series]:
     """Return canonical values (None where empty) and reasons for cells outside the set."""
-    keys = cells.map(normalise_key, na_action="ignore").fillna("")
-    values = keys.map(aliases).astype(object)
-    values = values.where(values.notna(), None)
+    # Few distinct cells: normalise each distinct one once, then spread back by code.
+    codes, uniques = pd.factorize(cells.fillna("").astype(object), use_na_sentinel=False)
+    distinct_keys = [normalise_key(str(u)) for u in uniques]
+    keys = pd.Series(np.array(distinct_keys, dtype=object)[codes], index=cells.index)
+    distinct_values = np.array([aliases.get(k) for k in distinct_keys], dtype=object)
+    values = pd.Series(distinct_values[codes], index=cells.index, dtype=object)
     allowed = ", ".join(dict.fromkeys(aliases.values()))
     bad = (keys != "") & values.isna()
     reasons = pd.Series("", index=cells.index, dtype=object)

@@ -80,18 +80,20 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "category_source IS NULL OR category_source IN ('human', 'model')",
-            name=op.f("ck_feedback_category_source"),
+            "(channel = 'email' OR channel = 'hotline' OR channel = 'web_form')",
+            name=op.f("ck_feedback_channel"),
         ),
         sa.CheckConstraint(
-            "channel IN ('email', 'hotline', 'web_form')", name=op.f("ck_feedback_channel")
+            "(priority = 'urgent' OR priority = 'high' OR priority = 'normal' OR priority = 'low')",
+            name=op.f("ck_feedback_priority"),
         ),
         sa.CheckConstraint(
-            "priority IN ('urgent', 'high', 'normal', 'low')", name=op.f("ck_feedback_priority")
-        ),
-        sa.CheckConstraint(
-            "status IN ('new', 'acknowledged', 'in_progress', 'resolved', 'closed')",
+            "(status = 'new' OR status = 'acknowledged' OR status = 'in_progress' OR status = 'resolved' OR status = 'closed')",
             name=op.f("ck_feedback_status"),
+        ),
+        sa.CheckConstraint(
+            "category_source IS NULL OR (category_source = 'human' OR category_source = 'model')",
+            name=op.f("ck_feedback_category_source"),
         ),
         sa.ForeignKeyConstraint(
             ["customer_id"],
@@ -106,7 +108,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
-        sa.UniqueConstraint("channel", "external_id", name=op.f("uq_feedback_channel_external_id")),
+        sa.UniqueConstraint("external_id", "channel", name=op.f("uq_feedback_external_id_channel")),
     )
     with op.batch_alter_table("feedback", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_feedback_customer_id"), ["customer_id"], unique=False)
