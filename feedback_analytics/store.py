@@ -1,0 +1,86 @@
+"""What the record store holds, in totals a person can read (never customers' personal data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse
+
+BATCH_COLUMNS = (
+    "file_name",
+    "source",
+    "finished_at",
+    "read",
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+)
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """Totals over every stored feedback record."""
+
+    records: int
+    first_received_at: datetime | None
+    last_received_at: datetime | None
+    by_channel: dict[str, int] = field(default_factory=dict)
+    uncategorised: int = 0
+    survey_responses: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        """Return True when the store holds no record."""
+        return self.records == 0
+
+
+def summarize_store(session: Session) -> StoreSummary:
+    """Return the record count, received-at range, count per channel and related totals."""
+    records, first, last = session.execute(
+        select(
+            func.count(Feedback.id), func.min(Feedback.received_at), func.max(Feedback.received_at)
+        )
+    ).one()
+    by_channel = {
+        channel: count
+        for channel, count in session.execute(
+            select(Feedback.channel, func.count(Feedback.id))
+            .group_by(Feedback.channel)
+            .order_by(Feedback.channel)
+        )
+    }
+    uncategorised = session.scalar(
+        select(func.count(Feedback.id)).where(
+            or_(Feedback.category.is_(None), func.trim(Feedback.category) == "")
+        )
+    )
+    # A comment without a score is not a response (METRICS.md).
+    responses = session.scalar(
+        select(func.count(SurveyResponse.id)).where(SurveyResponse.score.is_not(None))
+    )
+    return StoreSummary(
+        records=int(records),
+        first_received_at=first,
+        last_received_at=last,
+        by_channel=by_channel,
+        uncategorised=int(uncategorised or 0),
+        survey_responses=int(responses or 0),
+    )
+
+
+def recent_batches(session: Session, *, limit: int = 10) -> pd.DataFrame:
+    """Return the last `limit` import batches, newest first, with their row counts."""
+    rows = session.execute(
+        select(*(getattr(ImportBatch, name) for name in BATCH_COLUMNS))
+        .order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    ).all()
+    frame = pd.DataFrame(rows, columns=list(BATCH_COLUMNS))
+    frame["finished_at"] = pd.to_datetime(frame["finished_at"], utc=True)
+    return frame.astype({name: "int64" for name in BATCH_COLUMNS[3:]})

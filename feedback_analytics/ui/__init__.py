@@ -1,0 +1,32 @@
+"""The only package code that imports streamlit: engine, cached queries, shared widgets.
+
+The Import page's steps live in `feedback_analytics.ui.importing`.
+"""
+
+from feedback_analytics.ui.data import (
+    clear_cached_data,
+    get_engine,
+    recent_batches,
+    settings,
+    store_summary,
+)
+from feedback_analytics.ui.language import current_language, language_switch
+from feedback_analytics.ui.navigation import PAGES, PageSpec, build_navigation, page_directory
+from feedback_analytics.ui.tables import column_config, show_raw_table, show_table
+
+__all__ = [
+    "PAGES",
+    "PageSpec",
+    "build_navigation",
+    "clear_cached_data",
+    "column_config",
+    "current_language",
+    "get_engine",
+    "language_switch",
+    "page_directory",
+    "recent_batches",
+    "settings",
+    "show_raw_table",
+    "show_table",
+    "store_summary",
+]

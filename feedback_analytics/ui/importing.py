@@ -1,0 +1,170 @@
+"""The Import page's steps: take an upload, check it without storing, import it with progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from feedback_analytics.db import DatabaseUnavailable
+from feedback_analytics.i18n import format_number, t
+from feedback_analytics.ingest import FileResult, import_source, read_preview, rejects_to_csv
+from feedback_analytics.ui.data import clear_cached_data, get_engine
+from feedback_analytics.ui.tables import show_table
+
+FILE_TYPES = ("csv", "xlsx", "json", "jsonl")
+# Auto reads UTF-8 (with or without BOM) and UTF-16 with BOM; the others are for older files.
+AUTO = "auto"
+ENCODINGS = (AUTO, "utf-8", "utf-16", "windows-1258", "cp1252", "latin-1")
+PREVIEW_ROWS = 20
+REJECTION_COLUMNS = ("row", "column", "reason")
+
+# What each count of a result is called: after a dry run, and after the import itself.
+CHECK_LABELS = {
+    "inserted": "import.would_insert",
+    "updated": "import.would_update",
+    "unchanged": "import.would_keep",
+    "rejected": "import.would_reject",
+}
+RESULT_LABELS = {name: f"column.{name}" for name in CHECK_LABELS}
+
+_CHECKED = "import_checked"
+_IMPORTED = "import_imported"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file with the encoding chosen for it; `key` names the pair in the session."""
+
+    name: str
+    data: bytes
+    encoding: str | None
+    key: str
+
+
+def encoding_label(encoding: str, lang: str) -> str:
+    """Return how the encoding select shows an encoding."""
+    return t("import.encoding_auto", lang) if encoding == AUTO else encoding
+
+
+def upload_of(uploaded: UploadedFile | None, encoding: str) -> Upload | None:
+    """Return the upload of the file widget with its encoding, or None before a file is chosen."""
+    if uploaded is None:
+        return None
+    return Upload(
+        name=uploaded.name,
+        data=uploaded.getvalue(),
+        encoding=None if encoding == AUTO else encoding,
+        key=f"{uploaded.file_id}:{encoding}",
+    )
+
+
+def preview_of(upload: Upload) -> pd.DataFrame:
+    """Return the first rows of the file as read (raises FileUnreadable)."""
+    return read_preview(
+        upload.data, file_name=upload.name, encoding=upload.encoding, rows=PREVIEW_ROWS
+    )
+
+
+def check(upload: Upload, lang: str) -> FileResult:
+    """Return what importing the upload would do, from a dry run kept for this upload."""
+    kept = st.session_state.get(_CHECKED)
+    if kept is not None and kept[0] == upload.key:
+        return kept[1]
+    with st.spinner(t("import.checking", lang)):
+        result = import_source(
+            get_engine(),
+            upload.data,
+            file_name=upload.name,
+            encoding=upload.encoding,
+            dry_run=True,
+            origin="app",
+        )
+    st.session_state[_CHECKED] = (upload.key, result)
+    return result
+
+
+def imported(upload: Upload) -> FileResult | None:
+    """Return the result of importing this very upload in this session, if it was imported."""
+    kept = st.session_state.get(_IMPORTED)
+    return kept[1] if kept is not None and kept[0] == upload.key else None
+
+
+def import_with_progress(upload: Upload, lang: str) -> FileResult:
+    """Import the upload under a progress bar, remember the result and clear cached totals."""
+    bar = st.progress(0.0, text=t("import.progress", lang, percent=0))
+    shown = 0
+
+    def report(done: int, total: int) -> None:
+        # The reader reports how far through the file it is; one message per percent at most.
+        nonlocal shown
+        percent = 100 if total <= 0 else max(0, min(100, done * 100 // total))
+        if percent != shown:
+            shown = percent
+            bar.progress(percent / 100, text=t("import.progress", lang, percent=percent))
+
+    try:
+        result = import_source(
+            get_engine(),
+            upload.data,
+            file_name=upload.name,
+            encoding=upload.encoding,
+            origin="app",
+            progress=report,
+        )
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        bar.empty()
+        st.error(t("import.failed", lang))
+        st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        st.stop()
+    bar.empty()
+    st.session_state[_IMPORTED] = (upload.key, result)
+    st.session_state.pop(_CHECKED, None)
+    clear_cached_data()
+    return result
+
+
+def rejection_table(result: FileResult) -> pd.DataFrame:
+    """Return one row per problem of each rejected row: row number, column, reason."""
+    return pd.DataFrame(
+        [
+            (error.row, error.column or "", error.reason)
+            for rejection in result.rejections
+            for error in rejection.errors
+        ],
+        columns=list(REJECTION_COLUMNS),
+    ).astype({"row": "Int64"})
+
+
+def rejections_download(result: FileResult, upload: Upload, lang: str, *, key: str) -> None:
+    """Render the button that downloads the rejected rows as they came, with their reasons."""
+    st.download_button(
+        t("import.download_rejections", lang),
+        data=rejects_to_csv(result),
+        file_name=f"{PurePath(upload.name).stem}-rejected.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def show_counts(result: FileResult, lang: str, labels: dict[str, str]) -> None:
+    """Render one metric per count of a result: {count attribute: catalogue key of its label}."""
+    for column, (name, label_key) in zip(st.columns(len(labels)), labels.items(), strict=True):
+        column.metric(t(label_key, lang), format_number(getattr(result, name), lang))
+
+
+def show_rejections(result: FileResult, upload: Upload, lang: str, *, key: str) -> None:
+    """Render the problems of the rejected rows and the download of those rows."""
+    if not result.rejected:
+        st.success(t("import.all_valid", lang), icon=":material/check_circle:")
+        return
+    st.subheader(t("import.rejections", lang))
+    st.caption(t("import.rejections_caption", lang))
+    show_table(rejection_table(result), lang)
+    rejections_download(result, upload, lang, key=key)

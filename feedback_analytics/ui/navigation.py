@@ -1,0 +1,57 @@
+"""The pages of the app: one list that st.navigation and the Home page both read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from feedback_analytics.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page file, its address, its title and description keys in the catalogue, its icon."""
+
+    path: str
+    url_path: str
+    title_key: str
+    about_key: str
+    icon: str
+    default: bool = False
+
+
+# A new page is one file under pages/ and one entry here (with its texts in i18n.CATALOGUE).
+# A url_path must differ from every file name under pages/: Streamlit still maps pages/x.py to
+# /x for its older pages-folder mode (the first run of a server, every AppTest run), and a
+# match there runs the page without app.py, so without the language switch and navigation.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "", "nav.home", "about.home", ":material/home:", default=True),
+    PageSpec(
+        "pages/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
+    ),
+)
+
+
+def build_navigation(lang: str) -> StreamlitPage:
+    """Return the app's navigation over PAGES, titles in `lang`."""
+    return st.navigation(
+        [
+            st.Page(
+                spec.path,
+                title=t(spec.title_key, lang),
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=spec.default,
+            )
+            for spec in PAGES
+        ]
+    )
+
+
+def page_directory(lang: str) -> None:
+    """Render a link to every page with what it is for."""
+    for spec in PAGES:
+        st.page_link(spec.path, label=t(spec.title_key, lang), icon=spec.icon)
+        st.caption(t(spec.about_key, lang))

@@ -1,0 +1,50 @@
+"""Home: what the store holds, and what each page is for."""
+
+import streamlit as st
+
+from feedback_analytics import ui
+from feedback_analytics.db.models import CHANNELS
+from feedback_analytics.i18n import format_datetime, format_number, t
+
+lang = ui.current_language()
+tz = ui.settings().tz
+
+st.title(t("home.title", lang))
+st.write(t("home.intro", lang))
+
+st.header(t("home.store", lang))
+summary = ui.store_summary()
+if summary.is_empty:
+    st.info(t("home.empty", lang), icon=":material/inbox:")
+    st.page_link(
+        "pages/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
+    )
+else:
+    records, uncategorised, surveys = st.columns(3)
+    records.metric(t("home.records", lang), format_number(summary.records, lang))
+    uncategorised.metric(t("home.uncategorised", lang), format_number(summary.uncategorised, lang))
+    surveys.metric(t("home.surveys", lang), format_number(summary.survey_responses, lang))
+    first, last = st.columns(2)
+    first.metric(
+        t("home.first_received", lang), format_datetime(summary.first_received_at, lang, tz=tz)
+    )
+    last.metric(
+        t("home.last_received", lang), format_datetime(summary.last_received_at, lang, tz=tz)
+    )
+    st.caption(t("home.local_time", lang, zone=ui.settings().timezone))
+
+    st.subheader(t("home.by_channel", lang))
+    for column, channel in zip(st.columns(len(CHANNELS)), CHANNELS, strict=True):
+        column.metric(
+            t(f"channel.{channel}", lang), format_number(summary.by_channel.get(channel, 0), lang)
+        )
+
+st.subheader(t("home.imports", lang))
+batches = ui.recent_batches(limit=10)
+if batches.empty:
+    st.caption(t("home.no_imports", lang))
+else:
+    ui.show_table(batches, lang)
+
+st.header(t("home.pages", lang))
+ui.page_directory(lang)

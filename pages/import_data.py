@@ -1,0 +1,73 @@
+"""Import: upload a feedback file, see its preview and row-by-row check, then import it."""
+
+import streamlit as st
+
+from feedback_analytics import ui
+from feedback_analytics.i18n import format_number, t
+from feedback_analytics.ingest import FileUnreadable
+from feedback_analytics.ui import importing
+
+lang = ui.current_language()
+
+st.title(t("import.title", lang))
+st.write(t("import.intro", lang))
+
+file_column, encoding_column = st.columns([3, 1])
+uploaded = file_column.file_uploader(
+    t("import.file", lang),
+    type=list(importing.FILE_TYPES),
+    help=t("import.file_help", lang),
+    key="import_file",
+)
+encoding = encoding_column.selectbox(
+    t("import.encoding", lang),
+    importing.ENCODINGS,
+    format_func=lambda name: importing.encoding_label(name, lang),
+    help=t("import.encoding_help", lang),
+    key="import_encoding",
+)
+
+upload = importing.upload_of(uploaded, encoding)
+if upload is None:
+    st.info(t("import.waiting", lang), icon=":material/upload_file:")
+    st.stop()
+
+done = importing.imported(upload)
+if done is not None:
+    st.success(t("import.done", lang), icon=":material/task_alt:")
+    st.text(upload.name)
+    st.header(t("import.result", lang))
+    importing.show_counts(done, lang, importing.RESULT_LABELS)
+    importing.show_rejections(done, upload, lang, key="import_rejections_after")
+    st.info(t("import.next", lang), icon=":material/info:")
+    st.stop()
+
+try:
+    preview = importing.preview_of(upload)
+except FileUnreadable as exc:
+    st.error(t("import.unreadable", lang), icon=":material/error:")
+    st.code(str(exc), language=None, wrap_lines=True)
+    st.stop()
+st.header(t("import.preview", lang))
+st.caption(t("import.preview_caption", lang, rows=format_number(len(preview), lang)))
+ui.show_raw_table(preview)
+
+st.header(t("import.check", lang))
+checked = importing.check(upload, lang)
+if checked.unreadable:
+    st.error(t("import.unreadable", lang), icon=":material/error:")
+    st.code(checked.unreadable, language=None, wrap_lines=True)
+    st.stop()
+st.caption(t("import.check_caption", lang, rows=format_number(checked.read, lang)))
+importing.show_counts(checked, lang, importing.CHECK_LABELS)
+if checked.warnings:
+    st.warning(t("import.warnings", lang), icon=":material/warning:")
+    st.code("\n".join(checked.warnings), language=None, wrap_lines=True)
+importing.show_rejections(checked, upload, lang, key="import_rejections_check")
+
+if checked.inserted + checked.updated + checked.unchanged == 0:
+    st.info(t("import.nothing_valid", lang), icon=":material/block:")
+    st.stop()
+if st.button(t("import.run", lang), type="primary", key="import_run", icon=":material/publish:"):
+    importing.import_with_progress(upload, lang)
+    st.rerun()

@@ -1,0 +1,91 @@
+"""Helpers of the AppTest suite: the app from its entry point, records written to the store."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse
+from feedback_analytics.demo import generate_demo
+from feedback_analytics.ingest import import_source
+
+ROOT = Path(__file__).resolve().parents[2]
+# The first run migrates a fresh SQLite file; AppTest's default of 3 s is too tight for that.
+TIMEOUT = 60
+
+
+def new_app() -> AppTest:
+    """Return the app as `streamlit run app.py` starts it (not yet run)."""
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def add_feedback(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
+    """Store feedback records; each dict overrides the defaults of one record."""
+    now = datetime(2026, 10, 2, tzinfo=UTC)
+    with Session(engine) as session:
+        for number, overrides in enumerate(rows):
+            values: dict[str, Any] = {
+                "external_id": f"T-{number}",
+                "channel": "email",
+                "received_at": now,
+                "current_feature": "VPN client",
+                "created_at": now,
+                "updated_at": now,
+            }
+            values.update(overrides)
+            survey = values.pop("survey_score", None)
+            record = Feedback(**values)
+            if survey is not None:
+                record.survey = SurveyResponse(
+                    score=survey or None, created_at=now, updated_at=now, surveyed_at=now
+                )
+            session.add(record)
+        session.commit()
+
+
+def seed_demo(engine: Engine, records: int) -> pd.DataFrame:
+    """Import `records` demo records as `make run` would; return them as the canonical frame."""
+    frame = generate_demo(records, seed=3, end=date(2026, 10, 31))
+    buffer = io.BytesIO()
+    frame.to_csv(buffer, index=False)
+    result = import_source(engine, buffer.getvalue(), file_name="demo.csv", origin="demo")
+    assert (result.inserted, result.rejected) == (records, 0)
+    return frame
+
+
+def add_batch(engine: Engine, **values: Any) -> None:
+    """Store an import batch."""
+    defaults: dict[str, Any] = {
+        "file_name": "feedback.csv",
+        "content_hash": "0" * 64,
+        "file_format": "csv",
+        "started_at": datetime(2026, 10, 2, 1, 0, tzinfo=UTC),
+        "finished_at": datetime(2026, 10, 2, 1, 1, tzinfo=UTC),
+    }
+    with Session(engine) as session:
+        session.add(ImportBatch(**(defaults | values)))
+        session.commit()
+
+
+def texts(at: AppTest) -> str:
+    """Return every text the run shows, one block per line, for `in` checks."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "error", "success"):
+        parts.extend(str(element.value) for element in getattr(at, kind))
+    parts.extend(f"{metric.label}: {metric.value}" for metric in at.metric)
+    return "\n".join(parts)
+
+
+def metric(at: AppTest, label: str) -> str:
+    """Return the value of the metric with this label."""
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, f"{label!r} in {[m.label for m in at.metric]}"
+    return values[0]

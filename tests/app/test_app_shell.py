@@ -1,0 +1,114 @@
+"""The app shell: navigation, the language switch and a database that cannot be opened."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from app_support import ROOT, new_app, texts
+from streamlit.testing.v1 import AppTest
+
+from feedback_analytics.config import get_settings
+from feedback_analytics.ui import PAGES
+
+
+@pytest.mark.parametrize("page", [spec.path for spec in PAGES])
+def test_every_page_runs(app: AppTest, page: str) -> None:
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title, f"{page} shows no title"
+
+
+def test_home_is_the_default_page(app: AppTest) -> None:
+    assert app.title[0].value == "Feedback Analytics"
+
+
+def test_language_switch_changes_the_text_and_the_query(app: AppTest) -> None:
+    app.radio(key="lang").set_value("vi").run()
+    assert not app.exception
+    assert app.title[0].value == "Phân tích phản hồi khách hàng"
+    assert "Dữ liệu trong kho" in texts(app)
+    assert app.query_params["lang"] == "vi"
+
+    app.radio(key="lang").set_value("en").run()
+    assert app.title[0].value == "Feedback Analytics"
+    assert app.query_params["lang"] == "en"
+
+
+def test_language_stays_when_the_page_changes(app: AppTest) -> None:
+    app.radio(key="lang").set_value("vi").run()
+    app.switch_page("pages/import_data.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Nhập dữ liệu phản hồi"
+    assert app.radio(key="lang").value == "vi"
+
+
+@pytest.mark.parametrize(
+    ("query", "locale", "title"),
+    [
+        ({"lang": "vi"}, None, "Phân tích phản hồi khách hàng"),
+        ({"lang": "en"}, "vi-VN", "Feedback Analytics"),
+        ({}, "vi-VN", "Phân tích phản hồi khách hàng"),
+        ({}, "en-US", "Feedback Analytics"),
+        ({"lang": "xx"}, None, "Feedback Analytics"),
+    ],
+)
+def test_first_language_comes_from_the_link_then_the_browser(
+    query: dict[str, str], locale: str | None, title: str
+) -> None:
+    at = new_app()
+    at.query_params.update(query)
+    at.context["locale"] = locale
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == title
+
+
+def test_an_unusable_database_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("this is not SQLite\n" * 100)
+    monkeypatch.setenv("FEEDBACK_DB_URL", f"sqlite:///{not_a_database}")
+    get_settings.cache_clear()
+    at = new_app().run()
+    assert not at.exception
+    assert at.error[0].value == "The dashboard cannot use its database."
+    assert "Cannot open the database" in at.code[0].value
+    assert "notes.db" in at.code[0].value
+
+
+def _imports_streamlit(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import) and any(
+            a.name.split(".")[0] == "streamlit" for a in node.names
+        ):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "streamlit":
+            return True
+    return False
+
+
+def test_only_the_ui_package_imports_streamlit() -> None:
+    package = ROOT / "feedback_analytics"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in package.rglob("*.py")
+        if package / "ui" not in path.parents and _imports_streamlit(path)
+    ]
+    assert offenders == []
+
+
+def test_no_address_is_also_a_page_file_name() -> None:
+    # Streamlit's pages-folder mode would run pages/<name>.py for /<name> without app.py.
+    stems = {path.stem for path in (ROOT / "pages").glob("*.py")} | {"app"}
+    assert [spec.url_path for spec in PAGES if spec.url_path in stems] == []
+    assert all((ROOT / spec.path).is_file() for spec in PAGES)
+
+
+def test_a_widget_on_a_page_keeps_the_shell(app: AppTest) -> None:
+    app.radio(key="lang").set_value("vi").run()
+    app.run()
+    assert app.title[0].value == "Phân tích phản hồi khách hàng"
+    assert app.radio(key="lang").value == "vi"

@@ -1,0 +1,166 @@
+"""The text catalogue and the per-language formats of numbers and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedback_analytics.i18n import (
+    CATALOGUE,
+    LANGUAGES,
+    format_date,
+    format_datetime,
+    format_number,
+    pick_language,
+    placeholders,
+    t,
+    table_datetime_pattern,
+)
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_key_has_every_language(key: str) -> None:
+    assert set(CATALOGUE[key]) == set(LANGUAGES)
+    assert all(CATALOGUE[key][lang].strip() for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_translations_take_the_same_placeholders(key: str) -> None:
+    names = {lang: placeholders(CATALOGUE[key][lang]) for lang in LANGUAGES}
+    assert names["vi"] == names["en"]
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "kwargs", "expected"),
+    [
+        ("nav.home", "en", {}, "Home"),
+        ("nav.home", "vi", {}, "Trang chủ"),
+        ("nav.import", "vi", {}, "Nhập dữ liệu"),
+        ("channel.hotline", "vi", {}, "Tổng đài"),
+        ("home.uncategorised", "vi", {}, "Chưa phân loại"),
+        ("import.progress", "en", {"percent": 40}, "Importing… 40%"),
+        ("import.progress", "vi", {"percent": 40}, "Đang nhập… 40%"),
+        (
+            "home.local_time",
+            "en",
+            {"zone": "Asia/Ho_Chi_Minh"},
+            "Times are company local time (Asia/Ho_Chi_Minh).",
+        ),
+    ],
+)
+def test_t(key: str, lang: str, kwargs: dict[str, str], expected: str) -> None:
+    assert t(key, lang, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "error"),
+    [("no.such.key", "en", KeyError), ("nav.home", "fr", ValueError), ("nav.home", "", ValueError)],
+)
+def test_t_refuses_unknown_keys_and_languages(key: str, lang: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        t(key, lang)
+
+
+@pytest.mark.parametrize(
+    ("requested", "locale", "expected"),
+    [
+        (None, None, "en"),
+        ("vi", None, "vi"),
+        ("en", "vi-VN", "en"),
+        (" VI ", "en-US", "vi"),
+        ("fr", None, "en"),
+        ("fr", "vi-VN", "vi"),
+        (None, "vi", "vi"),
+        (None, "en-GB", "en"),
+        ("", "vi-VN", "vi"),
+    ],
+)
+def test_pick_language(requested: str | None, locale: str | None, expected: str) -> None:
+    assert pick_language(requested, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "expected"),
+    [
+        (1234.5, "en", 1, "1,234.5"),
+        (1234.5, "vi", 1, "1.234,5"),
+        (1234567, "en", 0, "1,234,567"),
+        (1234567, "vi", 0, "1.234.567"),
+        (0, "vi", 0, "0"),
+        (999, "vi", 0, "999"),
+        (-1234.56, "vi", 2, "-1.234,56"),
+        (0.125, "en", 2, "0.12"),
+        (87.5, "vi", 1, "87,5"),
+        (None, "en", 0, "—"),
+        (None, "vi", 1, "—"),
+    ],
+)
+def test_format_number(value: float | None, lang: str, decimals: int, expected: str) -> None:
+    assert format_number(value, lang, decimals=decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (date(2026, 10, 1), "en", "2026-10-01"),
+        (date(2026, 10, 1), "vi", "01/10/2026"),
+        (date(2026, 1, 31), "vi", "31/01/2026"),
+        (None, "vi", "—"),
+    ],
+)
+def test_format_date(value: date | None, lang: str, expected: str) -> None:
+    assert format_date(value, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "tz", "expected"),
+    [
+        # 17:05 UTC on the last day of September is already October in Hanoi.
+        (datetime(2026, 9, 30, 17, 5, tzinfo=UTC), "en", HCM, "2026-10-01 00:05"),
+        (datetime(2026, 9, 30, 17, 5, tzinfo=UTC), "vi", HCM, "01/10/2026 00:05"),
+        (datetime(2026, 9, 30, 17, 5, tzinfo=UTC), "vi", None, "30/09/2026 17:05"),
+        (
+            datetime(2026, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=7))),
+            "en",
+            UTC,
+            "2026-01-01 20:04",
+        ),
+        (datetime(2026, 1, 2, 3, 4), "vi", None, "02/01/2026 03:04"),
+        (None, "en", HCM, "—"),
+    ],
+)
+def test_format_datetime(
+    value: datetime | None, lang: str, tz: ZoneInfo | None, expected: str
+) -> None:
+    assert format_datetime(value, lang, tz=tz) == expected
+
+
+def test_format_datetime_refuses_a_naive_value_with_a_zone() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        format_datetime(datetime(2026, 1, 2, 3, 4), "en", tz=HCM)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "YYYY-MM-DD HH:mm"), ("vi", "DD/MM/YYYY HH:mm")]
+)
+def test_table_datetime_pattern(lang: str, expected: str) -> None:
+    assert table_datetime_pattern(lang) == expected
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: format_number(1, "de"),
+        lambda: format_date(date(2026, 1, 1), "de"),
+        lambda: format_datetime(datetime(2026, 1, 1, tzinfo=UTC), "de"),
+        lambda: table_datetime_pattern("de"),
+    ],
+)
+def test_formats_refuse_unknown_languages(call: Callable[[], str]) -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        call()
