@@ -13,9 +13,25 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    String,
+    bindparam,
+    func,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 
-from feedback_analytics.db.models import Customer, Feedback, StatusChange, SurveyResponse
+from feedback_analytics.db.models import (
+    Customer,
+    Feedback,
+    StatusChange,
+    SurveyResponse,
+    UTCDateTime,
+)
 from feedback_analytics.ingest.values import CONTACT
 
 # Canonical column -> (table, stored column).
@@ -56,6 +72,8 @@ def derive_status(values: pd.DataFrame) -> pd.Series:
 def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
     """Return the stored records with these channel/external_id keys, in the parsed form."""
     f, c, s = Feedback.__table__, Customer.__table__, SurveyResponse.__table__
+    # Timestamps come back raw (UTC text on SQLite) and are parsed below all at once.
+    raw = String() if connection.dialect.name == "sqlite" else DateTime(timezone=True)
     columns = [
         f.c.id,
         f.c.channel,
@@ -69,6 +87,10 @@ def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
         s.c.id.label("survey_id"),
         *(s.c[stored].label(canonical) for canonical, stored in SURVEY_FIELDS.items()),
     ]
+    columns = [
+        type_coerce(col, raw).label(col.name) if isinstance(col.type, UTCDateTime) else col
+        for col in columns
+    ]
     query = select(*columns).select_from(
         f.outerjoin(c, c.c.id == f.c.customer_id).outerjoin(s, s.c.feedback_id == f.c.id)
     )
@@ -77,12 +99,11 @@ def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), LOOKUP_BATCH):
             batch = unique[start : start + LOOKUP_BATCH]
-            found.extend(
-                connection.execute(
-                    query.where(f.c.channel == channel, f.c.external_id.in_(batch))
-                ).all()
+            result = connection.execute(
+                query.where(f.c.channel == channel, f.c.external_id.in_(batch))
             )
-    stored = pd.DataFrame(found, columns=[col.name for col in columns])
+            found.extend(tuple(row) for row in result)  # plain tuples: pandas probes Row attributes
+    stored = pd.DataFrame.from_records(found, columns=[col.name for col in columns])
     for name in (
         "received_at",
         "acknowledged_at",
@@ -91,7 +112,9 @@ def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
         "responded_at",
         "surveyed_at",
     ):
-        stored[name] = pd.to_datetime(stored[name], utc=True).astype("datetime64[us, UTC]")
+        stored[name] = pd.to_datetime(stored[name], utc=True, format="ISO8601").astype(
+            "datetime64[us, UTC]"
+        )
     stored["satisfaction_score"] = stored["satisfaction_score"].astype("Int64")
     return stored
 
@@ -118,7 +141,9 @@ def changed_rows(merged: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
     for column in COMPARED:
         new, old = merged[column], stored[column]
         both_empty = new.isna() & old.isna()
-        differs = (new.astype(object) != old.astype(object)) & ~both_empty
+        if not (new.dtype == old.dtype and new.dtype.kind == "M"):
+            new, old = new.astype(object), old.astype(object)
+        differs = (new != old) & ~both_empty
         changed |= differs.fillna(True).astype(bool)
     changed |= merged["status_explicit"].astype(bool) != stored["status_explicit"].astype(bool)
     return changed
