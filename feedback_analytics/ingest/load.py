@@ -34,7 +34,7 @@ from feedback_analytics.db.models import (
 )
 from feedback_analytics.ingest.values import CONTACT
 
-# Canonical column -> (table, stored column).
+# The canonical columns kept on the feedback row itself.
 FEEDBACK_FIELDS = (
     "received_at",
     "product",
@@ -135,16 +135,21 @@ def merge_stored(parsed: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def changed_rows(merged: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
-    """Return True for each row whose stored values the merge changes."""
+def differing(merged: pd.DataFrame, stored: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """Return True for each row where any of `columns` differs (two empties are equal)."""
     changed = pd.Series(False, index=merged.index)
-    for column in COMPARED:
+    for column in columns:
         new, old = merged[column], stored[column]
         both_empty = new.isna() & old.isna()
         if not (new.dtype == old.dtype and new.dtype.kind == "M"):
             new, old = new.astype(object), old.astype(object)
-        differs = (new != old) & ~both_empty
-        changed |= differs.fillna(True).astype(bool)
+        changed |= ((new != old) & ~both_empty).fillna(True).astype(bool)
+    return changed
+
+
+def changed_rows(merged: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """Return True for each row whose stored values the merge changes."""
+    changed = differing(merged, stored, COMPARED)
     changed |= merged["status_explicit"].astype(bool) != stored["status_explicit"].astype(bool)
     return changed
 
@@ -353,12 +358,7 @@ def update_records(
 
 
 def _write_customers(connection: Connection, merged: pd.DataFrame, stored: pd.DataFrame) -> None:
-    contact = list(CUSTOMER_FIELDS)
-    differs = pd.Series(False, index=merged.index)
-    for column in contact:
-        differs |= (merged[column].astype(object) != stored[column].astype(object)) & ~(
-            merged[column].isna() & stored[column].isna()
-        )
+    differs = differing(merged, stored, CUSTOMER_FIELDS)
     if not differs.any():
         return
     rows, old = merged[differs], stored[differs]
@@ -401,16 +401,7 @@ def _write_surveys(
     batch_id: int | None,
     now: datetime,
 ) -> None:
-    differs = pd.Series(False, index=merged.index)
-    for column in SURVEY_FIELDS:
-        differs |= (
-            (
-                (merged[column].astype(object) != stored[column].astype(object))
-                & ~(merged[column].isna() & stored[column].isna())
-            )
-            .fillna(True)
-            .astype(bool)
-        )
+    differs = differing(merged, stored, SURVEY_FIELDS)
     if not differs.any():
         return
     rows, old = merged[differs], stored[differs]
