@@ -16,6 +16,7 @@ from feedback_analytics.db import (
     ImportBatch,
     RejectedRow,
     StatusChange,
+    SurveyResponse,
 )
 from feedback_analytics.ingest import import_paths, import_source, rejects_to_csv
 from tests.ingest.helpers import csv_bytes, row
@@ -286,3 +287,21 @@ def test_json_and_jsonl_files_number_objects_from_one(engine: Engine) -> None:
     again = import_source(engine, lines, file_name="f.jsonl")
     assert (again.unchanged, again.rejected) == (2, 1)
     assert stored(engine, "J3").survey.score == 5
+
+
+def test_changed_contact_and_survey_update_their_own_rows(engine: Engine) -> None:
+    load(engine, [row(customer_name="An", resolved_at="2026-10-01", satisfaction_score="2")])
+    result = load(engine, [row(customer_name="Nguyễn An", satisfaction_score="5")])
+    assert (result.updated, result.unchanged) == (1, 0)
+    record = stored(engine)
+    assert record.customer is not None and record.customer.name == "Nguyễn An"
+    assert record.survey is not None and record.survey.score == 5
+    assert count(engine, Customer) == 1 and count(engine, SurveyResponse) == 1
+    assert count(engine, StatusChange) == 1  # the status did not move
+
+
+def test_contact_given_later_creates_the_customer(engine: Engine) -> None:
+    load(engine, [row()])
+    load(engine, [row(customer_email="an@example.vn")])
+    record = stored(engine)
+    assert record.customer is not None and record.customer.email == "an@example.vn"
