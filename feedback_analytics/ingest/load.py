@@ -241,7 +241,11 @@ def allocate_ids(connection: Connection, table: str, count: int) -> list[int]:
 def insert_records(
     connection: Connection, rows: pd.DataFrame, *, batch_id: int | None, now: datetime
 ) -> None:
-    """Insert new records with their customers, survey responses and first status."""
+    """Insert new records with their customers and survey responses.
+
+    The status history records changes: a record's first status, who brought it and
+    when, are its own `status`, `import_batch_id` and `created_at`.
+    """
     n = len(rows)
     if n == 0:
         return
@@ -291,17 +295,6 @@ def insert_records(
                 "updated_at": [now] * count,
             },
         )
-    bulk_insert(
-        connection,
-        "status_history",
-        {
-            "feedback_id": ids.tolist(),
-            "from_status": [None] * n,
-            "to_status": rows["status"],
-            "changed_at": stamp,
-            "changed_by": [_by(batch_id)] * n,
-        },
-    )
 
 
 def update_records(

@@ -70,9 +70,9 @@ def parse_chunk(
     _note(problems, file, "satisfaction_score", reasons)
 
     for column in TEXTS:
-        text = frame[column].astype(object)
+        text = frame[column]
         parsed[column] = text.where(~blank[column], None)
-        lengths = text.str.len()
+        lengths = text.astype("str").str.len()
         long = lengths > max_text
         if long.any():
             reasons = pd.Series("", index=frame.index, dtype=object)
