@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import multiprocessing
+import queue
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, select, update
@@ -36,6 +39,8 @@ from feedback_analytics.ingest.validate import Problems, check_order, parse_chun
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+# Files at least this large are read and checked in a second process (start-up ~2 s).
+PARALLEL_FROM_BYTES = 32 << 20
 Source = Path | bytes | IO[bytes]
 
 
@@ -144,79 +149,98 @@ def _import(
     progress: Progress | None,
 ) -> None:
     settings = get_settings()
-    reader = Reader(binary, file_name=result.file, encoding=encoding)
+    path = getattr(binary, "name", None)
+    parsed_chunks: Iterator[tuple[Chunk, pd.DataFrame, Problems]]
+    if isinstance(path, str) and Path(path).stat().st_size >= PARALLEL_FROM_BYTES:
+        # A large file is read and checked in a second process while this one writes.
+        reader: Reader | _ReaderProcess = _ReaderProcess(
+            path,
+            file_name=result.file,
+            encoding=encoding,
+            tz=settings.timezone,
+            max_text=settings.max_text_chars,
+        )
+        parsed_chunks = reader.parsed_chunks()
+    else:
+        reader = Reader(binary, file_name=result.file, encoding=encoding)
+        parsed_chunks = _parsed_chunks(
+            reader, file=result.file, tz=settings.tz, max_text=settings.max_text_chars
+        )
     digest = reader.digest
     result.header = reader.layout.header
     result.warnings = list(reader.layout.warnings)
     now = datetime.now(UTC)
     seen: dict[tuple[str, str], int] = {}
-    with engine.begin() as connection:
-        batch_id = None
-        if not dry_run:
-            # Writing the batch row first takes SQLite's write lock for the whole file.
-            batch_id = connection.execute(
-                ImportBatch.__table__.insert().returning(ImportBatch.__table__.c.id),
-                {
-                    "file_name": Path(result.file).name,
-                    "content_hash": digest,
-                    "file_format": reader.format,
-                    "source": origin,
-                    "started_at": now,
-                },
-            ).scalar_one()
-        store_was_empty = connection.execute(select(Feedback.id).limit(1)).first() is None
-        for chunk, parsed, problems in _parsed_chunks(
-            reader, file=result.file, tz=settings.tz, max_text=settings.max_text_chars
-        ):
-            result.read += len(chunk.frame) + len(chunk.rejections)
-            rejections = list(chunk.rejections)
-            if len(chunk.frame):
-                rejections += _process(
-                    connection,
-                    chunk,
-                    parsed,
-                    problems,
-                    result,
-                    seen=seen,
-                    batch_id=batch_id,
-                    now=now,
-                    dry_run=dry_run,
-                    tz=settings.tz,
-                    store_was_empty=store_was_empty,
-                )
-            rejections.sort(key=lambda r: r.row)
-            result.rejections.extend(rejections)
-            result.rejected += len(rejections)
-            if not dry_run and rejections:
+    try:
+        with engine.begin() as connection:
+            batch_id = None
+            if not dry_run:
+                # Writing the batch row first takes SQLite's write lock for the whole file.
+                batch_id = connection.execute(
+                    ImportBatch.__table__.insert().returning(ImportBatch.__table__.c.id),
+                    {
+                        "file_name": Path(result.file).name,
+                        "content_hash": digest,
+                        "file_format": reader.format,
+                        "source": origin,
+                        "started_at": now,
+                    },
+                ).scalar_one()
+            store_was_empty = connection.execute(select(Feedback.id).limit(1)).first() is None
+            for chunk, parsed, problems in parsed_chunks:
+                result.read += len(chunk.frame) + len(chunk.rejections)
+                rejections = list(chunk.rejections)
+                if len(chunk.frame):
+                    rejections += _process(
+                        connection,
+                        chunk,
+                        parsed,
+                        problems,
+                        result,
+                        seen=seen,
+                        batch_id=batch_id,
+                        now=now,
+                        dry_run=dry_run,
+                        tz=settings.tz,
+                        store_was_empty=store_was_empty,
+                    )
+                rejections.sort(key=lambda r: r.row)
+                result.rejections.extend(rejections)
+                result.rejected += len(rejections)
+                if not dry_run and rejections:
+                    connection.execute(
+                        RejectedRow.__table__.insert(),
+                        [
+                            {
+                                "batch_id": batch_id,
+                                "row_number": r.row,
+                                "reason": r.reason,
+                                "errors": [e.as_dict() for e in r.errors],
+                                "raw": _jsonable(r.raw),
+                            }
+                            for r in rejections
+                        ],
+                    )
+                if progress:
+                    progress(chunk.progress, reader.size)
+            if batch_id is not None:
+                result.batch_id = batch_id
                 connection.execute(
-                    RejectedRow.__table__.insert(),
-                    [
-                        {
-                            "batch_id": batch_id,
-                            "row_number": r.row,
-                            "reason": r.reason,
-                            "errors": [e.as_dict() for e in r.errors],
-                            "raw": _jsonable(r.raw),
-                        }
-                        for r in rejections
-                    ],
+                    update(ImportBatch.__table__)
+                    .where(ImportBatch.__table__.c.id == batch_id)
+                    .values(
+                        finished_at=datetime.now(UTC),
+                        read=result.read,
+                        inserted=result.inserted,
+                        updated=result.updated,
+                        unchanged=result.unchanged,
+                        rejected=result.rejected,
+                    )
                 )
-            if progress:
-                progress(chunk.progress, reader.size)
-        if batch_id is not None:
-            result.batch_id = batch_id
-            connection.execute(
-                update(ImportBatch.__table__)
-                .where(ImportBatch.__table__.c.id == batch_id)
-                .values(
-                    finished_at=datetime.now(UTC),
-                    read=result.read,
-                    inserted=result.inserted,
-                    updated=result.updated,
-                    unchanged=result.unchanged,
-                    rejected=result.rejected,
-                )
-            )
+
+    finally:
+        if isinstance(reader, _ReaderProcess):
+            reader.close()
 
 
 def _parsed_chunks(
@@ -241,6 +265,74 @@ def _parsed_chunks(
         while (item := pending.result()) is not None:
             pending = pool.submit(next_parsed)
             yield item
+
+
+def _read_in_process(
+    path: str, file_name: str, encoding: str | None, tz: str, max_text: int, out: Any
+) -> None:
+    """Read and check a file in a worker process, sending each parsed chunk to `out`."""
+    try:
+        with open(path, "rb") as binary:
+            reader = Reader(binary, file_name=file_name, encoding=encoding)
+            out.put(("layout", (reader.digest, reader.layout, reader.format, reader.size)))
+            for item in _parsed_chunks(reader, file=file_name, tz=ZoneInfo(tz), max_text=max_text):
+                out.put(("chunk", item))
+        out.put(("end", None))
+    except FileUnreadable as exc:
+        out.put(("unreadable", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        out.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _ReaderProcess:
+    """A Reader running in a spawned process: the same attributes, chunks already parsed."""
+
+    def __init__(
+        self, path: str, *, file_name: str, encoding: str | None, tz: str, max_text: int
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._queue = context.Queue(maxsize=2)
+        self._process = context.Process(
+            target=_read_in_process,
+            args=(path, file_name, encoding, tz, max_text, self._queue),
+            daemon=True,
+        )
+        self._process.start()
+        _, value = self._next()
+        self.digest, self.layout, self.format, self.size = value
+
+    def _next(self) -> tuple[str, Any]:
+        while True:
+            try:
+                kind, value = self._queue.get(timeout=5)
+            except queue.Empty:
+                if not self._process.is_alive():
+                    raise RuntimeError("the file reader process stopped unexpectedly") from None
+                continue
+            if kind == "unreadable":
+                self.close()
+                raise FileUnreadable(value)
+            if kind == "error":
+                self.close()
+                raise RuntimeError(value)
+            return kind, value
+
+    def parsed_chunks(self) -> Iterator[tuple[Chunk, pd.DataFrame, Problems]]:
+        """Yield the chunks the worker parsed, in file order."""
+        try:
+            while True:
+                kind, value = self._next()
+                if kind == "end":
+                    return
+                yield value
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=10)
 
 
 def _process(

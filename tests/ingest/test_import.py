@@ -305,3 +305,35 @@ def test_contact_given_later_creates_the_customer(engine: Engine) -> None:
     load(engine, [row(customer_email="an@example.vn")])
     record = stored(engine)
     assert record.customer is not None and record.customer.email == "an@example.vn"
+
+
+@pytest.fixture
+def via_reader_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every file big enough to be read in the second process."""
+    from feedback_analytics.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM_BYTES", 0)
+
+
+def test_a_large_file_read_in_a_second_process_imports_the_same(
+    engine: Engine, tmp_path: Path, via_reader_process: None
+) -> None:
+    rows = [row(external_id=f"P-{i}", customer_name="Bình") for i in range(120_000)]
+    rows[70_000]["channel"] = "fax"
+    path = tmp_path / "large.csv"
+    path.write_bytes(csv_bytes(rows))
+    result = import_paths(engine, [path]).files[0]
+    assert (result.read, result.inserted, result.rejected) == (120_000, 119_999, 1)
+    assert result.rejections[0].row == 70_002
+    assert result.rejections[0].raw["channel"] == "fax"
+    assert count(engine, Feedback) == 119_999
+
+
+def test_an_unreadable_large_file_says_why_from_the_second_process(
+    engine: Engine, tmp_path: Path, via_reader_process: None
+) -> None:
+    path = tmp_path / "large.csv"
+    path.write_bytes(csv_bytes([row()]) + "F-x,email,2026-09-30,caf\xe9\n".encode("latin-1"))
+    result = import_paths(engine, [path]).files[0]
+    assert result.unreadable is not None and "(line 3)" in result.unreadable
+    assert count(engine, Feedback) == 0
