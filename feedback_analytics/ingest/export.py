@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, case, select
+from sqlalchemy import ColumnElement, Engine, case, select
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import Customer, Feedback, SurveyResponse
@@ -37,7 +37,7 @@ class ExportRefused(Exception):
 def canonical_query() -> Any:
     """Return the select of every record in canonical columns, oldest id first."""
     f, c, s = Feedback.__table__, Customer.__table__, SurveyResponse.__table__
-    columns = []
+    columns: list[ColumnElement[Any]] = []
     for name in COLUMNS:
         if name in CUSTOMER_FIELDS:
             columns.append(c.c[CUSTOMER_FIELDS[name]].label(name))

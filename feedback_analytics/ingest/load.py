@@ -7,9 +7,9 @@ caller's transaction, so a failed file leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     String,
+    Table,
     bindparam,
     func,
     select,
@@ -33,6 +34,15 @@ from feedback_analytics.db.models import (
     UTCDateTime,
 )
 from feedback_analytics.ingest.values import CONTACT
+
+if TYPE_CHECKING:
+    import sqlite3
+
+# The mapped classes' tables: SQLAlchemy types `__table__` as the wider FromClause.
+_FEEDBACK = cast(Table, Feedback.__table__)
+_CUSTOMERS = cast(Table, Customer.__table__)
+_SURVEYS = cast(Table, SurveyResponse.__table__)
+_STATUS_CHANGES = cast(Table, StatusChange.__table__)
 
 # The canonical columns kept on the feedback row itself.
 FEEDBACK_FIELDS = (
@@ -71,7 +81,7 @@ def derive_status(values: pd.DataFrame) -> pd.Series:
 
 def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
     """Return the stored records with these channel/external_id keys, in the parsed form."""
-    f, c, s = Feedback.__table__, Customer.__table__, SurveyResponse.__table__
+    f, c, s = _FEEDBACK, _CUSTOMERS, _SURVEYS
     # Timestamps come back raw (UTC text on SQLite) and are parsed below all at once.
     raw = String() if connection.dialect.name == "sqlite" else DateTime(timezone=True)
     columns = [
@@ -175,7 +185,7 @@ def bulk_insert(connection: Connection, table: str, columns: dict[str, Any]) -> 
                     copy.write_row(row)
         return
     marks = ", ".join("?" for _ in names)
-    cursor = connection.connection.cursor()
+    cursor = cast("sqlite3.Cursor", connection.connection.cursor())  # SQLite: takes an iterator
     try:
         cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)  # noqa: S608
     finally:
@@ -214,7 +224,7 @@ def _plain(series: pd.Series) -> list[Any]:
     return values.where(series.notna(), None).tolist()
 
 
-def _records(columns: dict[str, Iterable[Any]]) -> list[dict[str, Any]]:
+def _records(columns: Mapping[str, Iterable[Any]]) -> list[dict[str, Any]]:
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
@@ -308,7 +318,7 @@ def update_records(
     """Write the merged values of known records, and what changed with them."""
     if merged.empty:
         return
-    f = Feedback.__table__
+    f = _FEEDBACK
     values: dict[str, Iterable[Any]] = {
         "b_id": stored["id"].astype(int).tolist(),
         **{name: _plain(merged[name]) for name in FEEDBACK_FIELDS},
@@ -337,7 +347,7 @@ def update_records(
     moved = merged["status"] != stored["status"]
     if moved.any():
         connection.execute(
-            StatusChange.__table__.insert(),
+            _STATUS_CHANGES.insert(),
             _records(
                 {
                     "feedback_id": stored.loc[moved, "id"].astype(int).tolist(),
@@ -356,7 +366,7 @@ def _write_customers(connection: Connection, merged: pd.DataFrame, stored: pd.Da
         return
     rows, old = merged[differs], stored[differs]
     known = old["customer_id"].notna()
-    c, f = Customer.__table__, Feedback.__table__
+    c, f = _CUSTOMERS, _FEEDBACK
     if known.any():
         values = {"b_id": old.loc[known, "customer_id"].astype(int).tolist()} | {
             stored_name: _plain(rows.loc[known, canonical])
@@ -399,7 +409,7 @@ def _write_surveys(
         return
     rows, old = merged[differs], stored[differs]
     known = old["survey_id"].notna()
-    s = SurveyResponse.__table__
+    s = _SURVEYS
     if known.any():
         values = {
             "b_id": old.loc[known, "survey_id"].astype(int).tolist(),

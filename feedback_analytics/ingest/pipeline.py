@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Table, select, update
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import Feedback, ImportBatch, RejectedRow
@@ -42,6 +42,9 @@ Progress = Callable[[int, int], None]
 # Files at least this large are read and checked in a second process (start-up ~2 s).
 PARALLEL_FROM_BYTES = 32 << 20
 Source = Path | bytes | IO[bytes]
+# The mapped classes' tables: SQLAlchemy types `__table__` as the wider FromClause.
+_IMPORT_BATCHES = cast(Table, ImportBatch.__table__)
+_REJECTED_ROWS = cast(Table, RejectedRow.__table__)
 
 
 def read_preview(
@@ -151,9 +154,10 @@ def _import(
     settings = get_settings()
     path = getattr(binary, "name", None)
     parsed_chunks: Iterator[tuple[Chunk, pd.DataFrame, Problems]]
+    reader: Reader | _ReaderProcess
     if isinstance(path, str) and Path(path).stat().st_size >= PARALLEL_FROM_BYTES:
         # A large file is read and checked in a second process while this one writes.
-        reader: Reader | _ReaderProcess = _ReaderProcess(
+        reader = _ReaderProcess(
             path,
             file_name=result.file,
             encoding=encoding,
@@ -177,7 +181,7 @@ def _import(
             if not dry_run:
                 # Writing the batch row first takes SQLite's write lock for the whole file.
                 batch_id = connection.execute(
-                    ImportBatch.__table__.insert().returning(ImportBatch.__table__.c.id),
+                    _IMPORT_BATCHES.insert().returning(_IMPORT_BATCHES.c.id),
                     {
                         "file_name": Path(result.file).name,
                         "content_hash": digest,
@@ -209,7 +213,7 @@ def _import(
                 result.rejected += len(rejections)
                 if not dry_run and rejections:
                     connection.execute(
-                        RejectedRow.__table__.insert(),
+                        _REJECTED_ROWS.insert(),
                         [
                             {
                                 "batch_id": batch_id,
@@ -226,8 +230,8 @@ def _import(
             if batch_id is not None:
                 result.batch_id = batch_id
                 connection.execute(
-                    update(ImportBatch.__table__)
-                    .where(ImportBatch.__table__.c.id == batch_id)
+                    update(_IMPORT_BATCHES)
+                    .where(_IMPORT_BATCHES.c.id == batch_id)
                     .values(
                         finished_at=datetime.now(UTC),
                         read=result.read,
@@ -403,12 +407,12 @@ def _check_repeats(
     repeated = keys.duplicated() | keys.isin(seen.keys())
     seen.update(zip(keys[~repeated].tolist(), keys.index[~repeated].tolist(), strict=True))
     for row, key in keys[repeated].items():
-        first = seen.setdefault(key, int(row))
+        first = seen.setdefault(key, int(cast(int, row)))
         if first != row:
-            problems[int(row)].append(
+            problems[int(cast(int, row))].append(
                 RowError(
                     file,
-                    int(row),
+                    int(cast(int, row)),
                     "external_id",
                     f"'{key[1]}' on channel {key[0]} repeats row {first} of this file: "
                     "give each record its own external_id or remove the repeat",

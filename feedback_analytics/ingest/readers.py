@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -589,7 +589,7 @@ class _FrameCells(dict[int, list[Any]]):
         self._frame = frame
 
     def __missing__(self, number: int) -> list[Any]:
-        value = [c.replace("\x00", "") for c in self._frame.loc[number].tolist()]
+        value = [c.replace("\x00", "") for c in cast(pd.Series, self._frame.loc[number]).tolist()]
         self[number] = value
         return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import tzinfo
+from typing import cast
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ Problems = dict[int, list[RowError]]
 def _note(problems: Problems, file: str, column: str, reasons: pd.Series) -> None:
     """Add each non-empty reason as a problem of its row."""
     for row, reason in reasons[reasons != ""].items():
-        problems[int(row)].append(RowError(file, int(row), column, reason))
+        problems[int(cast(int, row))].append(RowError(file, int(cast(int, row)), column, reason))
 
 
 def parse_chunk(
@@ -76,7 +77,8 @@ def parse_chunk(
         long = lengths > max_text
         if long.any():
             reasons = pd.Series("", index=frame.index, dtype=object)
-            reasons[long] = [
+            # pandas-stubs refuse a list for a masked assignment, which pandas supports.
+            reasons[long] = [  # type: ignore[call-overload]
                 f"is {n:,} characters long; at most {max_text:,} are kept: shorten it"
                 for n in lengths[long]
             ]
@@ -90,7 +92,7 @@ def check_order(values: pd.DataFrame, *, file: str, tz: tzinfo, problems: Proble
     for column in LATER_THAN_RECEIVED:
         early = values[column].notna() & received.notna() & (values[column] < received)
         if early.any():
-            reasons = pd.Series("", index=values.index, dtype=object)
+            reasons: pd.Series = pd.Series("", index=values.index, dtype=object)
             reasons[early] = [
                 f"{stamp.tz_convert(tz).isoformat()} is earlier than received_at "
                 f"{start.tz_convert(tz).isoformat()}: correct either time"

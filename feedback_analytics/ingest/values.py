@@ -119,7 +119,7 @@ def parse_choice(
     values = pd.Series(distinct_values[codes], index=cells.index, dtype=object)
     allowed = ", ".join(dict.fromkeys(aliases.values()))
     bad = (keys != "") & values.isna()
-    reasons = pd.Series("", index=cells.index, dtype=object)
+    reasons: pd.Series = pd.Series("", index=cells.index, dtype=object)
     reasons[bad] = [f"'{c}' is not a {what}: use one of {allowed}" for c in cells[bad]]
     return values, reasons
 
@@ -134,7 +134,7 @@ def parse_timestamps(
     """
     text = cells.fillna("").astype("str").str.strip()
     result = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us, UTC]")
-    reasons = pd.Series("", index=cells.index, dtype=object)
+    reasons: pd.Series = pd.Series("", index=cells.index, dtype=object)
     filled = text != ""
     if not filled.any():
         return result, reasons
@@ -203,7 +203,7 @@ def parse_scores(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     good = text.str.fullmatch(r"[1-5](?:\.0*)?")
     scores = pd.Series(pd.NA, index=cells.index, dtype="Int64")
     scores[good] = text[good].str.slice(0, 1).astype("int64")
-    reasons = pd.Series("", index=cells.index, dtype=object)
+    reasons: pd.Series = pd.Series("", index=cells.index, dtype=object)
     bad = (text != "") & ~good
     reasons[bad] = [
         f"'{c}' is not a satisfaction score: write a whole number from 1 to 5" for c in text[bad]
