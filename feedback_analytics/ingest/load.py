@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import (
@@ -68,6 +69,8 @@ SURVEY_FIELDS = {
 }
 COMPARED = (*FEEDBACK_FIELDS, *CUSTOMER_FIELDS, *SURVEY_FIELDS, "status")
 LOOKUP_BATCH = 5_000
+SQLITE_ROWS_PER_INSERT = 50
+SQLITE_MAX_PARAMETERS = 32_766
 
 
 def derive_status(values: pd.DataFrame) -> pd.Series:
@@ -174,9 +177,9 @@ def bulk_insert(connection: Connection, table: str, columns: dict[str, Any]) -> 
     values = [_column_values(connection, v) for v in columns.values()]
     if not values or not len(values[0]):
         return
-    rows = zip(*values, strict=True)
     quoted = ", ".join(f'"{n}"' for n in names)
     if connection.dialect.name == "postgresql":
+        rows = zip(*values, strict=True)
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor:  # type: ignore[union-attr]
             cursor.execute("SET LOCAL timezone = 'UTC'")
@@ -184,10 +187,25 @@ def bulk_insert(connection: Connection, table: str, columns: dict[str, Any]) -> 
                 for row in rows:
                     copy.write_row(row)
         return
-    marks = ", ".join("?" for _ in names)
-    cursor = cast("sqlite3.Cursor", connection.connection.cursor())  # SQLite: takes an iterator
+    # SQLite: several rows per INSERT cut the per-statement work; the rows are laid out
+    # in one object array and reshaped, so the parameter lists are built in C.
+    count, width = len(values[0]), len(names)
+    per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_MAX_PARAMETERS // width))
+    grid = np.empty((count, width), dtype=object)
+    for position, column in enumerate(values):
+        grid[:, position] = column
+    whole = count - count % per_statement
+    one = "(" + ", ".join("?" for _ in names) + ")"
+    sql = f'INSERT INTO "{table}" ({quoted}) VALUES '  # noqa: S608
+    cursor = cast("sqlite3.Cursor", connection.connection.cursor())
     try:
-        cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)  # noqa: S608
+        if whole:
+            cursor.executemany(
+                sql + ", ".join([one] * per_statement),
+                grid[:whole].reshape(whole // per_statement, per_statement * width).tolist(),
+            )
+        if whole < count:
+            cursor.executemany(sql + one, grid[whole:].tolist())
     finally:
         cursor.close()
 

@@ -7,6 +7,7 @@ import io
 import logging
 import multiprocessing
 import queue
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from feedback_analytics.ingest.load import (
     stored_records,
     update_records,
 )
-from feedback_analytics.ingest.readers import Chunk, Reader, open_source
+from feedback_analytics.ingest.readers import Chunk, Reader, fingerprint, open_source
 from feedback_analytics.ingest.results import (
     FileResult,
     FileUnreadable,
@@ -275,10 +276,13 @@ def _read_in_process(
     path: str, file_name: str, encoding: str | None, tz: str, max_text: int, out: Any
 ) -> None:
     """Read and check a file in a worker process, sending each parsed chunk to `out`."""
+    # The parent proves the decoding (fingerprint) while this process starts; until it
+    # has, an undecodable ragged row may make Arrow report an exception it cannot raise.
+    sys.unraisablehook = lambda _: None
     try:
         with open(path, "rb") as binary:
-            reader = Reader(binary, file_name=file_name, encoding=encoding)
-            out.put(("layout", (reader.digest, reader.layout, reader.format, reader.size)))
+            reader = Reader(binary, file_name=file_name, encoding=encoding, verify=False)
+            out.put(("layout", (reader.layout, reader.format, reader.size)))
             for item in _parsed_chunks(reader, file=file_name, tz=ZoneInfo(tz), max_text=max_text):
                 out.put(("chunk", item))
         out.put(("end", None))
@@ -302,8 +306,14 @@ class _ReaderProcess:
             daemon=True,
         )
         self._process.start()
-        _, value = self._next()
-        self.digest, self.layout, self.format, self.size = value
+        try:
+            with open(path, "rb") as binary:
+                self.digest = fingerprint(binary, file_name=file_name, encoding=encoding)
+            _, value = self._next()
+        except BaseException:
+            self.close()
+            raise
+        self.layout, self.format, self.size = value
 
     def _next(self) -> tuple[str, Any]:
         while True:
