@@ -75,6 +75,17 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return elapsed, peak_kib / 1024
 
 
+def init_db(env: dict[str, str]) -> None:
+    """Create the schema first, so that the timed runs measure the import alone."""
+    subprocess.run(
+        [sys.executable, "-m", "feedback_analytics", "init-db"],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
 def pg_database() -> tuple[str, object]:
     import sqlalchemy as sa
 
@@ -110,13 +121,7 @@ def main() -> None:
         naive_db, ours_db = work / "naive.db", work / "ours.db"
         cli = [python, "-m", "feedback_analytics", "import", str(path), "--json"]
         env = {"FEEDBACK_DB_URL": f"sqlite:///{ours_db}"}
-        subprocess.run(
-            [python, "-m", "feedback_analytics", "init-db"],
-            env={**os.environ, **env},
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        init_db(env)
         measured = {
             "naive": timed([python, "-c", NAIVE, str(path), str(naive_db)]),
             "import": timed(cli, env),
@@ -126,13 +131,7 @@ def main() -> None:
             url, admin = pg_database()
             try:
                 pg_env = {"FEEDBACK_DB_URL": url}
-                subprocess.run(
-                    [python, "-m", "feedback_analytics", "init-db"],
-                    env={**os.environ, **pg_env},
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
-                )
+                init_db(pg_env)
                 measured["import-pg"] = timed(cli, pg_env)
             finally:
                 drop_pg(url, admin)

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import queue
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ from feedback_analytics.ingest.validate import Problems, check_order, parse_chun
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-# Files at least this large are read and checked in a second process (start-up ~2 s).
+# Files at least this large are read and checked in a second process.
 PARALLEL_FROM_BYTES = 32 << 20
 Source = Path | bytes | IO[bytes]
 # The mapped classes' tables: SQLAlchemy types `__table__` as the wider FromClause.
@@ -298,7 +299,10 @@ class _ReaderProcess:
     def __init__(
         self, path: str, *, file_name: str, encoding: str | None, tz: str, max_text: int
     ) -> None:
-        context = multiprocessing.get_context("spawn")
+        # Forking is near-instant and shares the imported modules, but is only safe while
+        # this process runs no other thread (the command line); otherwise spawn.
+        lone = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if lone else "spawn")
         self._queue = context.Queue(maxsize=2)
         self._process = context.Process(
             target=_read_in_process,

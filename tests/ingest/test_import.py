@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -315,14 +316,23 @@ def via_reader_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "PARALLEL_FROM_BYTES", 0)
 
 
+@pytest.mark.parametrize("other_thread", [False, True], ids=["forked", "spawned"])
 def test_a_large_file_read_in_a_second_process_imports_the_same(
-    engine: Engine, tmp_path: Path, via_reader_process: None
+    engine: Engine, tmp_path: Path, via_reader_process: None, other_thread: bool
 ) -> None:
     rows = [row(external_id=f"P-{i}", customer_name="Bình") for i in range(120_000)]
     rows[70_000]["channel"] = "fax"
     path = tmp_path / "large.csv"
     path.write_bytes(csv_bytes(rows))
-    result = import_paths(engine, [path]).files[0]
+    # With another thread alive (as in the app) the reader process is spawned, not forked.
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait, daemon=True)
+    if other_thread:
+        waiting.start()
+    try:
+        result = import_paths(engine, [path]).files[0]
+    finally:
+        release.set()
     assert (result.read, result.inserted, result.rejected) == (120_000, 119_999, 1)
     assert result.rejections[0].row == 70_002
     assert result.rejections[0].raw["channel"] == "fax"
