@@ -302,7 +302,9 @@ class _ReaderProcess:
         # Forking is near-instant and shares the imported modules, but is only safe while
         # this process runs no other thread (the command line); otherwise spawn.
         lone = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if lone else "spawn")
+        context = (
+            multiprocessing.get_context("fork") if lone else multiprocessing.get_context("spawn")
+        )
         self._queue = context.Queue(maxsize=2)
         self._process = context.Process(
             target=_read_in_process,
