@@ -7,6 +7,7 @@ import io
 import logging
 import multiprocessing
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -280,6 +281,8 @@ def _read_in_process(
     # The parent proves the decoding (fingerprint) while this process starts; until it
     # has, an undecodable ragged row may make Arrow report an exception it cannot raise.
     sys.unraisablehook = lambda _: None
+    # Ctrl+C reaches the whole process group: the parent rolls back and stops this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with open(path, "rb") as binary:
             reader = Reader(binary, file_name=file_name, encoding=encoding, verify=False)
