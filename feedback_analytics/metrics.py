@@ -15,14 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-TIMESTAMP_COLUMNS = (
-    "received_at",
-    "acknowledged_at",
-    "due_at",
-    "resolved_at",
-    "responded_at",
-    "surveyed_at",
-)
+from feedback_analytics.ingest.values import TIMESTAMPS
+
+TIMESTAMP_COLUMNS = TIMESTAMPS
 RECORD_COLUMNS = (
     *TIMESTAMP_COLUMNS,
     "channel",

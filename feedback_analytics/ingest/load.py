@@ -34,7 +34,7 @@ from feedback_analytics.db.models import (
     SurveyResponse,
     UTCDateTime,
 )
-from feedback_analytics.ingest.values import CONTACT
+from feedback_analytics.ingest.values import CONTACT, TIMESTAMPS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -117,14 +117,7 @@ def stored_records(connection: Connection, keys: pd.DataFrame) -> pd.DataFrame:
             )
             found.extend(tuple(row) for row in result)  # plain tuples: pandas probes Row attributes
     stored = pd.DataFrame.from_records(found, columns=[col.name for col in columns])
-    for name in (
-        "received_at",
-        "acknowledged_at",
-        "due_at",
-        "resolved_at",
-        "responded_at",
-        "surveyed_at",
-    ):
+    for name in TIMESTAMPS:
         stored[name] = pd.to_datetime(stored[name], utc=True, format="ISO8601").astype(
             "datetime64[us, UTC]"
         )

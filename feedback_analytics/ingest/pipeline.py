@@ -64,7 +64,7 @@ def read_preview(
             return pd.DataFrame(records, index=pd.Index(numbers, name="row"))
         return pd.DataFrame(columns=reader.layout.header)
     finally:
-        if not isinstance(source, bytes | bytearray) and isinstance(source, Path | str):
+        if isinstance(source, Path | str):
             binary.close()
 
 
