@@ -1,4 +1,5 @@
-"""The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export)."""
+"""The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
+report)."""
 
 from __future__ import annotations
 
@@ -147,6 +148,55 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print the month's METRICS.md report as JSON, or write the monthly report file."""
+    from feedback_analytics import facts, metrics
+
+    settings = get_settings()
+    as_of = args.as_of or datetime.now(settings.tz)
+    if as_of.tzinfo is None:  # a time without an offset is company time (METRICS.md)
+        as_of = as_of.replace(tzinfo=settings.tz)
+    month = args.month or metrics.last_complete_month(as_of, settings.tz)
+    options: dict[str, Any] = {
+        "month": month,
+        "as_of": as_of,
+        "tz": settings.tz,
+        "ack_target_hours": settings.ack_target_hours,
+    }
+    if args.out is None:
+        report = facts.stored_month_report(_engine(), **options)
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    from feedback_analytics.report_files import write_report
+
+    out = Path(args.out)
+    if out.suffix.lower() not in {".xlsx", ".html"}:
+        raise UsageError(f"--out must end in .xlsx or .html, not '{out.name}'")
+    overview = facts.stored_overview(_engine(), **options)
+    write_report(overview, out, lang=args.lang, tz=settings.tz)
+    _say(f"Wrote the report of {month} (as of {as_of.isoformat(timespec='minutes')}) to {out}")
+    return 0
+
+
+def _month(value: str) -> str:
+    from feedback_analytics.metrics import month_bounds
+
+    try:
+        month_bounds(value, get_settings().tz)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a month like 2026-09") from exc
+    return value
+
+
+def _instant(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a time like 2026-10-01T08:00+07:00"
+        ) from exc
+
+
 def _month_day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -188,6 +238,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("export", help="export every record to the canonical file")
     sub.add_argument("--out", required=True, metavar="FILE", help=".csv, .xlsx, .json or .jsonl")
     sub.set_defaults(func=cmd_export)
+
+    sub = commands.add_parser("report", help="the monthly metrics, as JSON or as a report file")
+    sub.add_argument(
+        "--month", type=_month, help="YYYY-MM, company time (default: the last complete month)"
+    )
+    sub.add_argument(
+        "--as-of",
+        type=_instant,
+        help="ISO time the report is computed for (default: now; no offset = company time)",
+    )
+    target = sub.add_mutually_exclusive_group(required=True)
+    target.add_argument("--json", action="store_true", help="print the METRICS.md JSON")
+    target.add_argument("--out", metavar="FILE", help="write the report to FILE.xlsx or FILE.html")
+    sub.add_argument("--lang", choices=("en", "vi"), default="en", help="language of --out")
+    sub.set_defaults(func=cmd_report)
     return parser
 
 

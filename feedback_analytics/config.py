@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         default=100_000, gt=0, description="Longest text a record field may hold."
     )
     demo_records: int = Field(default=20_000, ge=0, description="Records `make run` seeds.")
+    cache_dir: str = Field(
+        default="data/cache",
+        description="Where the dashboard keeps its snapshot of the metric columns (a cache).",
+    )
 
     @field_validator("timezone")
     @classmethod

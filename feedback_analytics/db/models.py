@@ -138,6 +138,8 @@ class Feedback(Base):
             name="category_source",
         ),
         Index("ix_feedback_resolved_at", "resolved_at"),
+        # The data version (facts.data_version) reads the newest change.
+        Index("ix_feedback_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -179,7 +181,10 @@ class SurveyResponse(Base):
     """The customer's satisfaction survey for one feedback (at most one)."""
 
     __tablename__ = "survey_responses"
-    __table_args__ = (CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),)
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score"),
+        Index("ix_survey_responses_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feedback_id: Mapped[int] = mapped_column(
