@@ -1,0 +1,282 @@
+"""Plotly figures of a month's overview: a KPI's trend, its breakdown, the policy scorecard.
+
+Pure builders (no Streamlit): the pages show them with st.plotly_chart and the HTML report
+embeds them. Every point carries `customdata`, the "YYYY-MM" month of a trend point or the
+raw value behind a breakdown bar ("" for an empty one), so a page can tell what a click
+selected. Values are formatted for the language here too, so the report files and the
+pages write a number, a change and a month the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any
+
+import plotly.graph_objects as go
+
+from feedback_analytics.i18n import CATALOGUE, MISSING, format_number, t
+from feedback_analytics.kpis import KPI_BY_KEY, SMALL_SAMPLE, Kpi, Unit
+from feedback_analytics.metrics import MonthFigures, Overview, month_bounds
+
+DECIMALS: dict[Unit, int] = {"count": 0, "pct": 1, "hours": 1, "score": 2}
+# Dimensions whose values have catalogue labels (`channel.email`, `priority.high`, ...).
+LABELLED_DIMENSIONS = ("channel", "priority")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_SEPARATORS = {"en": ".,", "vi": ",."}  # plotly's (decimal, thousands)
+_COLOUR = "#8da9c4"
+_HIGHLIGHT = "#134074"
+_MINUS = "\u2212"
+# A small template: the built-in ones take most of a figure's build time and bytes.
+_AXIS = {"gridcolor": "#e5e9f0", "linecolor": "#c8ced8", "zerolinecolor": "#c8ced8"}
+_TEMPLATE = {
+    "layout": {
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hoverlabel": {"align": "left"},
+    }
+}
+
+
+def format_month(month: str, lang: str, *, long: bool = False) -> str:
+    """Return a "YYYY-MM" month as the language writes it: en Sep 2026, vi T9/2026."""
+    start, _ = month_bounds(month, UTC)
+    t("chart.axis.month", lang)  # refuses an unknown language
+    if lang == "vi":
+        return f"{start.month}/{start.year}" if long else f"T{start.month}/{start.year}"
+    name = _MONTHS_EN[start.month - 1]
+    return f"{name if long else name[:3]} {start.year}"
+
+
+def format_value(unit: Unit, value: float | None, lang: str) -> str:
+    """Return a KPI value with its unit for the language (en 92.7%, vi 5,1 giờ), or MISSING."""
+    if value is None:
+        return MISSING
+    return t(f"chart.value.{unit}", lang, value=format_number(value, lang, decimals=DECIMALS[unit]))
+
+
+def format_change(unit: Unit, change: float | None, lang: str) -> str:
+    """Return a change with its sign and unit (en +1.2 pp, vi −3,5 giờ), or MISSING."""
+    if change is None:
+        return MISSING
+    text = format_number(abs(change), lang, decimals=DECIMALS[unit])
+    # The sign follows what is shown: a change that rounds to zero gets none.
+    if any(digit in "123456789" for digit in text):
+        text = ("+" if change > 0 else _MINUS) + text
+    return t(f"chart.change.{unit}", lang, value=text)
+
+
+def value_label(dimension: str, value: Any, lang: str) -> str:
+    """Return how a dimension's value is shown: its catalogue label, else itself; None: not set."""
+    if value is None or value == "":
+        return t("value.not_set", lang)
+    key = f"{dimension}.{value}"
+    if dimension in LABELLED_DIMENSIONS and key in CATALOGUE:
+        return t(key, lang)
+    return str(value)
+
+
+def has_records(figures: MonthFigures) -> bool:
+    """Return True when a cohort of the month (intake, resolution, survey, backlog) has records."""
+    report = figures.report
+    return bool(
+        report["intake"]["total"]
+        or report["resolution"]["resolved"]
+        or report["satisfaction"]["responses"]
+        or report["backlog_end_of_month"]
+    )
+
+
+def breakdown_rows(overview: Overview, dimension: str) -> list[tuple[Any, MonthFigures]]:
+    """Return the (value, figures) of the month per value of a dimension, most intake first.
+
+    Values with no record in any cohort of the month are left out; None (an empty cell) last.
+    """
+    if dimension not in overview.breakdowns:
+        known = ", ".join(overview.breakdowns) or "none"
+        raise ValueError(f"the overview has no breakdown by {dimension!r}; it has {known}")
+    rows = [
+        (value, fig) for value, fig in overview.breakdowns[dimension].items() if has_records(fig)
+    ]
+    return sorted(
+        rows,
+        key=lambda row: (row[0] is None, -row[1].report["intake"]["total"], str(row[0])),
+    )
+
+
+def trend_figure(overview: Overview, kpi_key: str, lang: str) -> go.Figure:
+    """Return the KPI over the overview's months: bars for counts, else a line with gaps."""
+    kpi = _kpi(kpi_key)
+    months = overview.months
+    figures = [overview.figures[month] for month in months]
+    values = [kpi.value(fig) for fig in figures]
+    selected = [month == overview.month for month in months]
+    colours = [_HIGHLIGHT if chosen else _COLOUR for chosen in selected]
+    common: dict[str, Any] = {
+        "x": [format_month(month, lang) for month in months],
+        "y": values,
+        "customdata": list(months),
+        "hovertext": [_hover(kpi, fig, lang) for fig in figures],
+        "hovertemplate": "%{x}<br>%{hovertext}<extra></extra>",
+        "name": t(f"kpi.{kpi.key}", lang),
+    }
+    trace: go.Bar | go.Scatter
+    if kpi.unit == "count":
+        trace = go.Bar(marker={"color": colours}, **common)
+    else:
+        trace = go.Scatter(
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": _COLOUR, "width": 2},
+            marker={
+                "color": colours,
+                "size": [11 if chosen else 7 for chosen in selected],
+                # An open marker: the value rests on a small sample.
+                "symbol": ["circle-open" if kpi.small_sample(fig) else "circle" for fig in figures],
+                "line": {"color": colours, "width": 2},
+            },
+            **common,
+        )
+    title = t("chart.trend_title", lang, kpi=t(f"kpi.{kpi.key}", lang), count=len(months))
+    return go.Figure(
+        data=[trace],
+        layout=_layout(
+            lang,
+            title=title,
+            height=280,
+            xaxis={"title": {"text": t("chart.axis.month", lang)}, "type": "category"},
+            yaxis={"title": {"text": t(f"chart.axis.{kpi.unit}", lang)}, "rangemode": "tozero"},
+        ),
+    )
+
+
+def breakdown_figure(overview: Overview, dimension: str, kpi_key: str, lang: str) -> go.Figure:
+    """Return one horizontal bar per value of the dimension in the month, highest value on top."""
+    kpi = _kpi(kpi_key)
+    rows = breakdown_rows(overview, dimension)
+    rows.sort(key=lambda row: _descending(kpi.value(row[1])))
+    values = [kpi.value(fig) for _, fig in rows]
+    labels = _unique([value_label(dimension, value, lang) for value, _ in rows])
+    trace = go.Bar(
+        x=values,
+        y=labels,
+        orientation="h",
+        customdata=["" if value is None else str(value) for value, _ in rows],
+        marker={"color": _HIGHLIGHT},
+        text=[format_value(kpi.unit, value, lang) for value in values],
+        textposition="outside",
+        cliponaxis=False,
+        hovertext=[_hover(kpi, fig, lang) for _, fig in rows],
+        hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+        name=t(f"kpi.{kpi.key}", lang),
+    )
+    title = t(
+        "chart.breakdown_title",
+        lang,
+        kpi=t(f"kpi.{kpi.key}", lang),
+        dimension=_lower_first(t(f"dimension.{dimension}", lang)),
+        month=format_month(overview.month, lang, long=True),
+    )
+    return go.Figure(
+        data=[trace],
+        layout=_layout(
+            lang,
+            title=title,
+            height=max(260, min(640, 80 + 24 * len(rows))),
+            xaxis={"title": {"text": t(f"chart.axis.{kpi.unit}", lang)}, "rangemode": "tozero"},
+            yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        ),
+    )
+
+
+def scorecard_figure(overview: Overview, lang: str) -> go.Figure:
+    """Return the policy scorecard of the month: one bar per promise, its share in percent."""
+    shares = overview.current.scorecard()
+    names = list(shares)
+    trace = go.Bar(
+        x=[shares[name].pct for name in names],
+        y=[t(f"scorecard.{name}", lang) for name in names],
+        orientation="h",
+        customdata=names,
+        marker={"color": _HIGHLIGHT},
+        text=[
+            f"{format_value('pct', share.pct, lang)} · "
+            + t("report.count_of", lang, count=share.count, total=share.of)
+            for share in shares.values()
+        ],
+        textposition="auto",
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+    )
+    title = t("chart.scorecard_title", lang, month=format_month(overview.month, lang, long=True))
+    return go.Figure(
+        data=[trace],
+        layout=_layout(
+            lang,
+            title=title,
+            height=260,
+            xaxis={"title": {"text": t("chart.axis.pct", lang)}, "range": [0, 100]},
+            yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        ),
+    )
+
+
+def _kpi(key: str) -> Kpi:
+    if key not in KPI_BY_KEY:
+        raise ValueError(f"unknown KPI {key!r}; expected one of {', '.join(KPI_BY_KEY)}")
+    return KPI_BY_KEY[key]
+
+
+def _hover(kpi: Kpi, figures: MonthFigures, lang: str) -> str:
+    parts = [format_value(kpi.unit, kpi.value(figures), lang)]
+    n = kpi.sample(figures)
+    if n is not None:
+        parts.append(t("chart.sample", lang, n=format_number(n, lang)))
+    if kpi.small_sample(figures):
+        parts.append(t("chart.small_sample", lang, limit=SMALL_SAMPLE))
+    return " · ".join(parts)
+
+
+def _layout(lang: str, *, title: str, height: int, **axes: Any) -> go.Layout:
+    return go.Layout(
+        title={"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 10, "r": 30, "t": 40, "b": 10},
+        separators=_SEPARATORS[lang],
+        showlegend=False,
+        template=_TEMPLATE,
+        **axes,
+    )
+
+
+def _descending(value: float | None) -> tuple[bool, float]:
+    return (value is None, -(value or 0.0))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _unique(labels: Sequence[str]) -> list[str]:
+    """Return the labels, each repeat suffixed, so a category axis does not merge two bars."""
+    seen: dict[str, int] = {}
+    result = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        result.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return result
