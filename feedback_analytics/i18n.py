@@ -53,6 +53,135 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "column.row": {"en": "Row", "vi": "Dòng"},
     "column.column": {"en": "Column", "vi": "Cột"},
     "column.reason": {"en": "Reason", "vi": "Lý do"},
+    # Overview page.
+    "nav.overview": {"en": "Overview", "vi": "Tổng quan"},
+    "about.overview": {
+        "en": "The month's numbers for managers: KPIs against last month, the policy "
+        "scorecard, 12-month trends, breakdowns and the records behind each number.",
+        "vi": "Số liệu tháng cho quản lý: chỉ số so với tháng trước, thẻ điểm chính sách, "
+        "xu hướng 12 tháng, phân tích theo nhóm và các phản hồi đứng sau mỗi con số.",
+    },
+    "overview.title": {"en": "Overview", "vi": "Tổng quan"},
+    "overview.empty": {
+        "en": "There are no feedback records yet. Import a file to see the numbers.",
+        "vi": "Chưa có phản hồi nào. Hãy nhập một tệp để xem số liệu.",
+    },
+    "overview.filters": {"en": "Filters", "vi": "Bộ lọc"},
+    "overview.month": {"en": "Month", "vi": "Tháng"},
+    "overview.period": {"en": "Trend period", "vi": "Khoảng thời gian xu hướng"},
+    "overview.period_help": {
+        "en": "The months the trend charts show (at most {count}).",
+        "vi": "Các tháng mà biểu đồ xu hướng hiển thị (tối đa {count} tháng).",
+    },
+    "overview.period_too_long": {
+        "en": "The trend shows at most {count} months: the last {count} of the period.",
+        "vi": "Biểu đồ xu hướng hiển thị tối đa {count} tháng: {count} tháng cuối của khoảng.",
+    },
+    "overview.all": {"en": "All", "vi": "Tất cả"},
+    "overview.caption": {
+        "en": "{month}: {records} records received · figures as of {as_of} (company time)",
+        "vi": "{month}: đã nhận {records} phản hồi · số liệu tính đến {as_of} (giờ công ty)",
+    },
+    "overview.filtered": {"en": "Filtered by {filters}", "vi": "Đang lọc theo {filters}"},
+    "overview.kpis": {"en": "Key figures", "vi": "Chỉ số chính"},
+    "overview.vs": {"en": "vs {month}", "vi": "so với {month}"},
+    "overview.n": {"en": "n = {n}", "vi": "n = {n}"},
+    "overview.small_sample": {"en": "small sample", "vi": "mẫu nhỏ"},
+    "overview.small_sample_help": {
+        "en": "⚠ Fewer than {n} records: read this figure with care.",
+        "vi": "⚠ Ít hơn {n} bản ghi: cần thận trọng khi đọc con số này.",
+    },
+    "overview.wilson": {
+        "en": "95 % Wilson interval: {low} % to {high} %.",
+        "vi": "Khoảng tin cậy Wilson 95 %: từ {low} % đến {high} %.",
+    },
+    "overview.interval": {"en": "95 % CI {low}–{high} %", "vi": "KTC 95 % {low}–{high} %"},
+    "overview.show_records": {"en": "Records", "vi": "Bản ghi"},
+    "overview.scorecard": {
+        "en": "Policy scorecard ({target} h acknowledgement)",
+        "vi": "Thẻ điểm chính sách (xác nhận trong {target} giờ)",
+    },
+    "overview.trends": {"en": "Trends", "vi": "Xu hướng"},
+    "overview.trend_kpis": {"en": "Figures to chart", "vi": "Chỉ số cần vẽ"},
+    "overview.breakdowns": {"en": "Breakdowns", "vi": "Phân tích theo nhóm"},
+    "overview.breakdown_by": {"en": "Break down by", "vi": "Phân theo"},
+    "overview.breakdown_kpi": {"en": "Figure", "vi": "Chỉ số"},
+    "overview.no_records_month": {
+        "en": "No records in this month for these filters.",
+        "vi": "Không có bản ghi nào trong tháng này với bộ lọc đã chọn.",
+    },
+    "overview.records": {"en": "Records behind the numbers", "vi": "Các phản hồi đứng sau số liệu"},
+    "overview.cohort": {"en": "Records", "vi": "Nhóm bản ghi"},
+    "overview.records_count": {
+        "en": "{count} records; the newest {shown} shown. Personal data is not shown.",
+        "vi": "{count} bản ghi; hiển thị {shown} bản ghi mới nhất. Không hiển thị dữ liệu cá nhân.",
+    },
+    "overview.clear_value": {"en": "Clear {value}", "vi": "Bỏ lọc {value}"},
+    "overview.download_csv": {"en": "These records (CSV)", "vi": "Các bản ghi này (CSV)"},
+    "overview.download_xlsx": {"en": "These records (Excel)", "vi": "Các bản ghi này (Excel)"},
+    "overview.downloads": {"en": "Downloads", "vi": "Tải xuống"},
+    "overview.download_report_html": {
+        "en": "Monthly report (HTML)",
+        "vi": "Báo cáo tháng (HTML)",
+    },
+    "overview.download_report_xlsx": {
+        "en": "Monthly report (Excel)",
+        "vi": "Báo cáo tháng (Excel)",
+    },
+    "overview.download_month_csv": {
+        "en": "Month's records (CSV)",
+        "vi": "Bản ghi của tháng (CSV)",
+    },
+    "overview.download_month_xlsx": {
+        "en": "Month's records (Excel)",
+        "vi": "Bản ghi của tháng (Excel)",
+    },
+    "overview.definitions": {
+        "en": "How each number is defined: docs/metrics.md (hover over a figure for its formula).",
+        "vi": "Định nghĩa từng con số: docs/metrics.md (di chuột lên một chỉ số để xem công thức).",
+    },
+    "cohort.intake": {"en": "Received in the month", "vi": "Tiếp nhận trong tháng"},
+    "cohort.acknowledged": {
+        "en": "Received in the month and acknowledged",
+        "vi": "Tiếp nhận trong tháng và đã xác nhận",
+    },
+    "cohort.acknowledgement_due": {
+        "en": "Received in the month, acknowledgement due (within or breached)",
+        "vi": "Tiếp nhận trong tháng, đã đến hạn xác nhận (đúng hạn hoặc trễ)",
+    },
+    "cohort.acknowledged_within": {
+        "en": "Acknowledged within the target",
+        "vi": "Xác nhận đúng hạn",
+    },
+    "cohort.acknowledgement_breached": {
+        "en": "Acknowledgement target breached",
+        "vi": "Trễ hạn xác nhận",
+    },
+    "cohort.acknowledgement_pending": {
+        "en": "Not acknowledged yet, still within the target",
+        "vi": "Chưa xác nhận, vẫn còn trong hạn",
+    },
+    "cohort.eta_given": {
+        "en": "Received in the month with a promised date",
+        "vi": "Tiếp nhận trong tháng có hẹn thời gian xử lý",
+    },
+    "cohort.resolved": {"en": "Resolved in the month", "vi": "Đã xử lý xong trong tháng"},
+    "cohort.resolved_with_due": {
+        "en": "Resolved in the month with a promised date",
+        "vi": "Xử lý xong trong tháng có hẹn thời gian",
+    },
+    "cohort.on_time": {"en": "Resolved on time", "vi": "Xử lý đúng hẹn"},
+    "cohort.late": {"en": "Resolved late", "vi": "Xử lý trễ hẹn"},
+    "cohort.response_sent": {
+        "en": "Resolved in the month, outcome sent",
+        "vi": "Xử lý xong trong tháng, đã phản hồi kết quả",
+    },
+    "cohort.backlog": {"en": "Open at the end of the month", "vi": "Còn tồn cuối tháng"},
+    "cohort.survey_responses": {
+        "en": "Survey responses in the month",
+        "vi": "Khảo sát hài lòng trong tháng",
+    },
+    "cohort.satisfied": {"en": "Satisfied (4 or 5)", "vi": "Hài lòng (4 hoặc 5)"},
     # Home.
     "home.title": {"en": "Feedback Analytics", "vi": "Phân tích phản hồi khách hàng"},
     "home.intro": {
@@ -158,6 +287,231 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "To import another file, choose it above. The Home page shows the new totals.",
         "vi": "Để nhập tệp khác, hãy chọn tệp ở trên. Trang chủ hiển thị số liệu mới.",
     },
+    # KPIs, scorecard, dimensions, charts and report files.
+    "kpi.intake": {"en": "Feedback received", "vi": "Phản hồi tiếp nhận"},
+    "kpi.intake.help": {
+        "en": "Records received in the month.",
+        "vi": "Số phản hồi nhận được trong tháng.",
+    },
+    "kpi.ack_compliance": {"en": "Acknowledged on time", "vi": "Xác nhận đúng hạn"},
+    "kpi.ack_compliance.help": {
+        "en": "100 × acknowledged within the target (48 h by default) ÷ (acknowledged within "
+        "the target + breached), records received in the month. Breached includes records "
+        "still not acknowledged once the target has passed.",
+        "vi": "100 × số được xác nhận trong thời hạn (mặc định 48 giờ) ÷ (số xác nhận trong "
+        "hạn + số quá hạn), tính trên các phản hồi nhận trong tháng. Quá hạn gồm cả phản hồi "
+        "đã quá thời hạn mà vẫn chưa được xác nhận.",
+    },
+    "kpi.ack_median": {"en": "Time to acknowledge (median)", "vi": "Thời gian xác nhận (trung vị)"},
+    "kpi.ack_median.help": {
+        "en": "Median of the hours from receipt to acknowledgement, acknowledged records "
+        "received in the month.",
+        "vi": "Trung vị số giờ từ lúc nhận đến lúc xác nhận, tính trên các phản hồi nhận trong "
+        "tháng đã được xác nhận.",
+    },
+    "kpi.resolution_median": {
+        "en": "Time to resolve (median)",
+        "vi": "Thời gian giải quyết (trung vị)",
+    },
+    "kpi.resolution_median.help": {
+        "en": "Median of the hours from receipt to resolution, records resolved in the month.",
+        "vi": "Trung vị số giờ từ lúc nhận đến lúc giải quyết xong, tính trên các phản hồi "
+        "được giải quyết trong tháng.",
+    },
+    "kpi.resolution_p90": {
+        "en": "Time to resolve (90th percentile)",
+        "vi": "Thời gian giải quyết (phân vị 90)",
+    },
+    "kpi.resolution_p90.help": {
+        "en": "90th percentile of the hours from receipt to resolution, records resolved in the "
+        "month: nine in ten were resolved within this time.",
+        "vi": "Phân vị 90 của số giờ từ lúc nhận đến lúc giải quyết xong, tính trên các phản hồi "
+        "được giải quyết trong tháng: cứ mười phản hồi thì chín được giải quyết trong khoảng "
+        "thời gian này.",
+    },
+    "kpi.on_time": {"en": "Resolved on time", "vi": "Giải quyết đúng hẹn"},
+    "kpi.on_time.help": {
+        "en": "100 × resolved by the time promised to the customer ÷ (on time + late), records "
+        "resolved in the month that had a promised time.",
+        "vi": "100 × số được giải quyết trước thời điểm đã hẹn với khách hàng ÷ (đúng hẹn + trễ "
+        "hẹn), tính trên các phản hồi được giải quyết trong tháng có thời điểm hẹn.",
+    },
+    "kpi.backlog": {"en": "Open at month end", "vi": "Tồn đọng cuối tháng"},
+    "kpi.backlog.help": {
+        "en": "Records received and not yet resolved at the end of the month (or at the "
+        "report time, if that is earlier).",
+        "vi": "Số phản hồi đã nhận mà chưa được giải quyết tại thời điểm cuối tháng (hoặc tại "
+        "thời điểm lập báo cáo, nếu sớm hơn).",
+    },
+    "kpi.csat": {"en": "Customer satisfaction (CSAT)", "vi": "Mức độ hài lòng (CSAT)"},
+    "kpi.csat.help": {
+        "en": "100 × survey responses scoring 4 or 5 ÷ all survey responses, responses given "
+        "in the month.",
+        "vi": "100 × số phiếu khảo sát chấm 4 hoặc 5 điểm ÷ tổng số phiếu, tính trên các phiếu "
+        "trả lời trong tháng.",
+    },
+    "kpi.mean_score": {"en": "Average satisfaction score", "vi": "Điểm hài lòng trung bình"},
+    "kpi.mean_score.help": {
+        "en": "Mean survey score (1 to 5), responses given in the month.",
+        "vi": "Điểm khảo sát trung bình (thang 1 đến 5), tính trên các phiếu trả lời trong tháng.",
+    },
+    "kpi.response_rate": {"en": "Survey response rate", "vi": "Tỷ lệ trả lời khảo sát"},
+    "kpi.response_rate.help": {
+        "en": "100 × records resolved in the month that have a survey response ÷ records "
+        "resolved in the month.",
+        "vi": "100 × số phản hồi được giải quyết trong tháng có phiếu khảo sát ÷ tổng số phản "
+        "hồi được giải quyết trong tháng.",
+    },
+    "scorecard.acknowledged_within_target": {
+        "en": "Acknowledged within the target",
+        "vi": "Xác nhận trong thời hạn",
+    },
+    "scorecard.acknowledged_within_target.help": {
+        "en": "Records received in the month and acknowledged within the target (48 h by "
+        "default), of those acknowledged or already past the target.",
+        "vi": "Số phản hồi nhận trong tháng được xác nhận trong thời hạn (mặc định 48 giờ), "
+        "trên tổng số đã được xác nhận hoặc đã quá thời hạn.",
+    },
+    "scorecard.eta_given": {
+        "en": "Promised a resolution time",
+        "vi": "Đã hẹn thời gian xử lý",
+    },
+    "scorecard.eta_given.help": {
+        "en": "Records received in the month for which the customer was promised a processing "
+        "time, of all records received in the month.",
+        "vi": "Số phản hồi nhận trong tháng đã được hẹn thời gian xử lý với khách hàng, trên "
+        "tổng số phản hồi nhận trong tháng.",
+    },
+    "scorecard.eta_met": {"en": "Promised time kept", "vi": "Xử lý đúng hẹn"},
+    "scorecard.eta_met.help": {
+        "en": "Records resolved in the month by the promised time, of those resolved in the "
+        "month that had one.",
+        "vi": "Số phản hồi được giải quyết trong tháng trước thời điểm đã hẹn, trên tổng số "
+        "phản hồi giải quyết trong tháng có thời điểm hẹn.",
+    },
+    "scorecard.response_sent": {
+        "en": "Reply sent to the customer",
+        "vi": "Đã trả lời khách hàng",
+    },
+    "scorecard.response_sent.help": {
+        "en": "Records resolved in the month for which a reply was sent to the customer, of "
+        "all records resolved in the month.",
+        "vi": "Số phản hồi được giải quyết trong tháng đã gửi câu trả lời cho khách hàng, trên "
+        "tổng số phản hồi giải quyết trong tháng.",
+    },
+    "dimension.channel": {"en": "Channel", "vi": "Kênh tiếp nhận"},
+    "dimension.category": {"en": "Category", "vi": "Phân loại"},
+    "dimension.priority": {"en": "Priority", "vi": "Mức ưu tiên"},
+    "dimension.department": {"en": "Department", "vi": "Phòng ban"},
+    "dimension.product": {"en": "Product", "vi": "Sản phẩm"},
+    "value.not_set": {"en": "Not set", "vi": "Chưa xác định"},
+    "priority.urgent": {"en": "Urgent", "vi": "Khẩn cấp"},
+    "priority.high": {"en": "High", "vi": "Cao"},
+    "priority.normal": {"en": "Normal", "vi": "Bình thường"},
+    "priority.low": {"en": "Low", "vi": "Thấp"},
+    "chart.trend_title": {
+        "en": "{kpi}, last {count} months",
+        "vi": "{kpi}, {count} tháng gần nhất",
+    },
+    "chart.breakdown_title": {
+        "en": "{kpi} by {dimension}, {month}",
+        "vi": "{kpi} theo {dimension}, tháng {month}",
+    },
+    "chart.scorecard_title": {
+        "en": "Policy promises kept, {month}",
+        "vi": "Thực hiện cam kết chính sách, tháng {month}",
+    },
+    "chart.axis.month": {"en": "Month", "vi": "Tháng"},
+    "chart.axis.count": {"en": "Records", "vi": "Số phản hồi"},
+    "chart.axis.pct": {"en": "%", "vi": "%"},
+    "chart.axis.hours": {"en": "Hours", "vi": "Giờ"},
+    "chart.axis.score": {"en": "Score (1–5)", "vi": "Điểm (1–5)"},
+    "chart.value.count": {"en": "{value}", "vi": "{value}"},
+    "chart.value.pct": {"en": "{value}%", "vi": "{value}%"},
+    "chart.value.hours": {"en": "{value} h", "vi": "{value} giờ"},
+    "chart.value.score": {"en": "{value} / 5", "vi": "{value} / 5"},
+    "chart.change.count": {"en": "{value}", "vi": "{value}"},
+    "chart.change.pct": {"en": "{value} pp", "vi": "{value} điểm %"},
+    "chart.change.hours": {"en": "{value} h", "vi": "{value} giờ"},
+    "chart.change.score": {"en": "{value}", "vi": "{value}"},
+    "chart.sample": {"en": "n = {n}", "vi": "n = {n}"},
+    "chart.small_sample": {
+        "en": "small sample (n < {limit})",
+        "vi": "cỡ mẫu nhỏ (n < {limit})",
+    },
+    "report.title": {
+        "en": "Customer feedback report, {month}",
+        "vi": "Báo cáo phản hồi khách hàng tháng {month}",
+    },
+    "report.as_of": {
+        "en": "Figures as of {as_of}, company local time ({zone}).",
+        "vi": "Số liệu tính đến {as_of}, theo giờ công ty ({zone}).",
+    },
+    "report.kpis": {"en": "Key figures", "vi": "Các chỉ số chính"},
+    "report.column.kpi": {"en": "Figure", "vi": "Chỉ số"},
+    "report.column.unit": {"en": "Unit", "vi": "Đơn vị"},
+    "report.column.this_month": {"en": "This month", "vi": "Tháng này"},
+    "report.column.previous": {"en": "Previous month", "vi": "Tháng trước"},
+    "report.column.change": {"en": "Change", "vi": "Thay đổi"},
+    "report.column.n": {"en": "n (records behind it)", "vi": "n (số bản ghi tính)"},
+    "report.column.note": {"en": "Note", "vi": "Ghi chú"},
+    "report.column.month": {"en": "Month", "vi": "Tháng"},
+    "report.column.value": {"en": "Value", "vi": "Giá trị"},
+    "report.column.definition": {"en": "Definition", "vi": "Định nghĩa"},
+    "report.column.promise": {"en": "Promise", "vi": "Cam kết"},
+    "report.column.share": {"en": "Share (%)", "vi": "Tỷ lệ (%)"},
+    "report.column.count": {"en": "Kept", "vi": "Đạt"},
+    "report.column.of": {"en": "Of", "vi": "Trên tổng"},
+    "report.column.count_of": {"en": "Count of n", "vi": "Số đạt trên tổng"},
+    "report.column.resolved": {"en": "Resolved", "vi": "Đã giải quyết"},
+    "report.column.responses": {"en": "Survey responses", "vi": "Phiếu khảo sát"},
+    "report.column.low": {"en": "Lower bound", "vi": "Cận dưới"},
+    "report.column.high": {"en": "Upper bound", "vi": "Cận trên"},
+    "report.unit.count": {"en": "records", "vi": "phản hồi"},
+    "report.unit.pct": {"en": "%", "vi": "%"},
+    "report.unit.hours": {"en": "hours", "vi": "giờ"},
+    "report.unit.score": {"en": "score 1–5", "vi": "điểm 1–5"},
+    "report.count_of": {"en": "{count} of {total}", "vi": "{count} trên {total}"},
+    "report.csat_interval": {
+        "en": "CSAT, 95% confidence interval (Wilson)",
+        "vi": "CSAT, khoảng tin cậy 95% (Wilson)",
+    },
+    "report.csat_interval_text": {
+        "en": "CSAT 95% confidence interval (Wilson): {low} to {high}.",
+        "vi": "Khoảng tin cậy 95% của CSAT (Wilson): từ {low} đến {high}.",
+    },
+    "report.scorecard": {"en": "Policy scorecard", "vi": "Thực hiện cam kết chính sách"},
+    "report.trend": {"en": "Trend over {count} months", "vi": "Xu hướng {count} tháng"},
+    "report.breakdowns": {"en": "Breakdowns", "vi": "Phân tích theo nhóm"},
+    "report.breakdown_caption": {
+        "en": "Figures of {month} per {dimension}; a value with no records in the month is "
+        "left out.",
+        "vi": "Số liệu tháng {month} theo {dimension}; giá trị không có phản hồi nào trong "
+        "tháng được bỏ qua.",
+    },
+    "report.definitions": {"en": "How each number is defined", "vi": "Cách tính từng chỉ số"},
+    "report.cohorts": {
+        "en": "A month is a calendar month in company local time ({zone}). Intake and "
+        "acknowledgement count the records received in the month; resolution, the records "
+        "resolved in it; satisfaction, the survey responses given in it; the backlog, the "
+        "records received and not resolved at the end of the month (or at the report time, "
+        "if earlier). Anything stamped after the report time counts as not yet happened. A "
+        "rate, median or mean over no records has no value (— or an empty cell), never 0.",
+        "vi": "Một tháng là tháng dương lịch theo giờ công ty ({zone}). Tiếp nhận và xác nhận "
+        "tính trên các phản hồi nhận trong tháng; giải quyết, trên các phản hồi được giải "
+        "quyết trong tháng; mức độ hài lòng, trên các phiếu khảo sát trả lời trong tháng; tồn "
+        "đọng, trên các phản hồi đã nhận mà chưa giải quyết tại cuối tháng (hoặc tại thời điểm "
+        "lập báo cáo, nếu sớm hơn). Mọi sự kiện ghi nhận sau thời điểm lập báo cáo được coi "
+        "như chưa xảy ra. Tỷ lệ, trung vị hay giá trị trung bình khi không có bản ghi nào "
+        "thì không có giá trị (— hoặc ô trống), không bao giờ là 0.",
+    },
+    "report.docs": {
+        "en": "The full definitions are in docs/metrics.md of the Feedback Analytics repository.",
+        "vi": "Định nghĩa đầy đủ nằm trong tệp docs/metrics.md của kho mã Feedback Analytics.",
+    },
+    "report.sheet.summary": {"en": "Summary", "vi": "Tổng quan"},
+    "report.sheet.trend": {"en": "Trend", "vi": "Xu hướng"},
+    "report.sheet.definitions": {"en": "Definitions", "vi": "Định nghĩa"},
 }
 
 _NUMBER_SEPARATORS = {"en": (",", "."), "vi": (".", ",")}  # (thousands, decimal)

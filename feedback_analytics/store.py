@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -84,3 +85,58 @@ def recent_batches(session: Session, *, limit: int = 10) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(BATCH_COLUMNS))
     frame["finished_at"] = pd.to_datetime(frame["finished_at"], utc=True)
     return frame.astype({name: "int64" for name in BATCH_COLUMNS[3:]})
+
+
+# What the pages show of a record: everything but the customer (who is in `customers`).
+RECORD_VIEW_COLUMNS = (
+    "external_id",
+    "channel",
+    "received_at",
+    "product",
+    "category",
+    "category_source",
+    "priority",
+    "department",
+    "assignee",
+    "status",
+    "acknowledged_at",
+    "due_at",
+    "resolved_at",
+    "responded_at",
+    "satisfaction_score",
+    "surveyed_at",
+    "current_feature",
+    "proposal",
+    "reason",
+)
+_ID_CHUNK = 5_000
+
+
+def records_by_id(session: Session, ids: Sequence[int]) -> pd.DataFrame:
+    """Return the records with these ids, in the order given: RECORD_VIEW_COLUMNS, no
+    personal data (the customer is never read)."""
+    columns = [
+        SurveyResponse.score.label("satisfaction_score")
+        if name == "satisfaction_score"
+        else getattr(SurveyResponse if name == "surveyed_at" else Feedback, name)
+        for name in RECORD_VIEW_COLUMNS
+    ]
+    parts = []
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = [int(value) for value in ids[start : start + _ID_CHUNK]]
+        rows = session.execute(
+            select(Feedback.id, *columns)
+            .outerjoin(SurveyResponse, SurveyResponse.feedback_id == Feedback.id)
+            .where(Feedback.id.in_(chunk))
+        ).all()
+        parts.append(pd.DataFrame(rows, columns=["id", *RECORD_VIEW_COLUMNS]))
+    if not parts:
+        frame = pd.DataFrame(columns=["id", *RECORD_VIEW_COLUMNS])
+    else:
+        frame = pd.concat(parts, ignore_index=True)
+    frame = frame.set_index("id").reindex([int(value) for value in ids])
+    for name in RECORD_VIEW_COLUMNS:
+        if name.endswith("_at"):
+            frame[name] = pd.to_datetime(frame[name], utc=True)
+    frame["satisfaction_score"] = frame["satisfaction_score"].astype("Int64")
+    return frame.reset_index(drop=True)

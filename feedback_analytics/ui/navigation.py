@@ -29,6 +29,9 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "", "nav.home", "about.home", ":material/home:", default=True),
     PageSpec(
+        "pages/overview.py", "monthly", "nav.overview", "about.overview", ":material/monitoring:"
+    ),
+    PageSpec(
         "pages/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
     ),
 )

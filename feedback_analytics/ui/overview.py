@@ -1,0 +1,552 @@
+"""The overview's data: the facts of the store, prepared once per data version, and the
+figures per month and filters, cached; the filter widgets, bound to the URL."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from feedback_analytics import charts, facts, kpis, metrics, store
+from feedback_analytics import downloads as downloads_module
+from feedback_analytics.filters import Filters
+from feedback_analytics.i18n import format_datetime, format_number, t
+from feedback_analytics.ui.data import get_engine, settings
+from feedback_analytics.ui.tables import show_table
+
+# Other processes import too: the version is read again after this many seconds.
+_VERSION_TTL_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """The facts of every stored record, their data version, and the instant of the figures."""
+
+    frame: pd.DataFrame
+    version: str
+    as_of: datetime
+
+
+@st.cache_data(ttl=_VERSION_TTL_SECONDS, show_spinner=False)
+def _version_of(url: str) -> str:
+    with Session(get_engine()) as session:
+        return facts.data_version(session)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _facts_of(url: str, version: str) -> pd.DataFrame:
+    snapshot = facts.FactsSnapshot(get_engine(), Path(settings().cache_dir))
+    frame, _ = snapshot.load()
+    return frame
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _events_of(url: str, version: str, as_of: datetime, target: float) -> metrics.RecordEvents:
+    return metrics.RecordEvents.of(_facts_of(url, version), as_of=as_of, target_hours=target)
+
+
+def store_facts() -> StoreFacts:
+    """Return the facts of the store as of this minute (a new minute or version: new facts)."""
+    url = settings().db_url
+    get_engine()
+    version = _version_of(url)
+    # Figures are as of the current minute, so that the caches below serve a whole minute.
+    as_of = pd.Timestamp.now(tz=settings().tz).floor("min").to_pydatetime()
+    return StoreFacts(_facts_of(url, version), version, as_of)
+
+
+def selection(data: StoreFacts, filters: Filters) -> np.ndarray | None:
+    """Return which records the filters keep (None: all)."""
+    return filters.mask(data.frame)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _overview(
+    url: str, version: str, as_of: datetime, month: str, trend: tuple[str, ...], filters: Filters
+) -> metrics.Overview:
+    target = settings().ack_target_hours
+    events = _events_of(url, version, as_of, target)
+    return metrics.month_overview(
+        events,
+        month=month,
+        tz=settings().tz,
+        trend=trend,
+        selection=filters.mask(_facts_of(url, version)),
+    )
+
+
+def month_overview(
+    data: StoreFacts, *, month: str, trend: list[str], filters: Filters
+) -> metrics.Overview:
+    """Return the month's overview for the filters (cached per data version, minute, filters)."""
+    return _overview(settings().db_url, data.version, data.as_of, month, tuple(trend), filters)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cohort_ids(
+    url: str, version: str, as_of: datetime, cohort: str, month: str, filters: Filters
+) -> np.ndarray:
+    events = _events_of(url, version, as_of, settings().ack_target_hours)
+    frame = _facts_of(url, version)
+    mask = metrics.cohort_mask(events, cohort=cohort, month=month, tz=settings().tz)
+    kept = filters.mask(frame)
+    if kept is not None:
+        mask &= kept
+    chosen = frame.loc[mask, ["id", "received_at"]]
+    return chosen.sort_values("received_at", ascending=False)["id"].to_numpy()
+
+
+def cohort_ids(data: StoreFacts, *, cohort: str, month: str, filters: Filters) -> np.ndarray:
+    """Return the ids of the records behind a number, newest received first (cached)."""
+    return _cohort_ids(settings().db_url, data.version, data.as_of, cohort, month, filters)
+
+
+def records(ids: np.ndarray) -> pd.DataFrame:
+    """Return the records with these ids (no personal data), in that order."""
+    with Session(get_engine()) as session:
+        return store.records_by_id(session, [int(value) for value in ids])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _first_records(
+    url: str, version: str, as_of: datetime, cohort: str, month: str, filters: Filters, count: int
+) -> pd.DataFrame:
+    return records(_cohort_ids(url, version, as_of, cohort, month, filters)[:count])
+
+
+def first_records(
+    data: StoreFacts, *, cohort: str, month: str, filters: Filters, count: int
+) -> pd.DataFrame:
+    """Return the newest `count` records behind a number (cached like cohort_ids)."""
+    url = settings().db_url
+    return _first_records(url, data.version, data.as_of, cohort, month, filters, count)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the pickers offer: the first month with records, and each dimension's values."""
+
+    first_month: str | None
+    values: dict[str, list[str]]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _choices_of(url: str, version: str) -> Choices:
+    frame = _facts_of(url, version)
+    received = frame["received_at"]
+    first = None if received.empty else metrics.month_of(received.min(), settings().tz)
+    return Choices(
+        first,
+        {name: facts.dimension_values(frame, name) for name in metrics.DIMENSIONS},
+    )
+
+
+def choices(data: StoreFacts) -> Choices:
+    """Return what the pickers offer for the store's records (cached per data version)."""
+    return _choices_of(settings().db_url, data.version)
+
+
+def month_choices(data: StoreFacts) -> list[str]:
+    """Return the months the store has records of, newest first, up to the current month."""
+    tz = settings().tz
+    current = metrics.month_of(data.as_of, tz)
+    first = choices(data).first_month
+    if first is None:
+        return [metrics.last_complete_month(data.as_of, tz)]
+    return list(reversed(metrics.months_between(min(first, current), current)))
+
+
+def month_start(month: str) -> date:
+    """Return the first day of a "YYYY-MM" month."""
+    return date(int(month[:4]), int(month[5:]), 1)
+
+
+# --- the widgets of the page --------------------------------------------------------------
+
+DEFAULT_TRENDS = ("intake", "ack_compliance", "on_time", "csat")
+BREAKDOWN_COLUMNS = (
+    "intake",
+    "ack_compliance",
+    "resolution_median",
+    "on_time",
+    "csat",
+    "mean_score",
+    "backlog",
+)
+RECORDS_SHOWN = 200
+# The longest trend a period may ask for: three years of months.
+MAX_TREND_MONTHS = 36
+_COHORT, _DRILL_MONTH, _DRILL_VALUE = "records_cohort", "records_month", "records_value"
+
+
+def month_picker(data: StoreFacts, lang: str) -> str:
+    """Render the month choice (default: the last complete month) and return it."""
+    choices = month_choices(data)
+    default = metrics.last_complete_month(data.as_of, settings().tz)
+    index = choices.index(default) if default in choices else 0
+    chosen = st.selectbox(
+        t("overview.month", lang),
+        choices,
+        index=index,
+        format_func=lambda month: charts.format_month(month, lang, long=True),
+        key="month",
+        bind="query-params",
+    )
+    return str(chosen or choices[index])
+
+
+def period_picker(data: StoreFacts, month: str, lang: str) -> list[str]:
+    """Render the trend's date range (default: the 12 months up to `month`); return its months."""
+    first = metrics.trailing_months(month, 12)[0]
+    last_day = (pd.Timestamp(month_start(month)) + pd.offsets.MonthEnd(0)).date()
+    chosen = st.date_input(
+        t("overview.period", lang),
+        value=(month_start(first), last_day),
+        format=_DATE_PATTERNS[lang],
+        key="period",
+        bind="query-params",
+        help=t("overview.period_help", lang, count=MAX_TREND_MONTHS),
+    )
+    dates = [value for value in (chosen if isinstance(chosen, tuple | list) else [chosen]) if value]
+    if not dates:
+        return metrics.trailing_months(month, 12)
+    start, end = min(dates), max(dates)
+    months = metrics.months_between(start.strftime("%Y-%m"), end.strftime("%Y-%m"))
+    if len(months) > MAX_TREND_MONTHS:
+        st.warning(t("overview.period_too_long", lang, count=MAX_TREND_MONTHS))
+        months = months[-MAX_TREND_MONTHS:]
+    return months
+
+
+_DATE_PATTERNS = {"en": "YYYY-MM-DD", "vi": "DD/MM/YYYY"}
+
+
+def dimension_filters(data: StoreFacts, lang: str) -> Filters:
+    """Render a multi-select per dimension (kept in the URL) and return the filters."""
+    chosen: dict[str, list[str] | tuple[str, ...] | None] = {}
+    for dimension in metrics.DIMENSIONS:
+        options = choices(data).values[dimension]
+        chosen[dimension] = st.multiselect(
+            t(f"dimension.{dimension}", lang),
+            options,
+            format_func=functools.partial(charts.value_label, dimension, lang=lang),
+            placeholder=t("overview.all", lang),
+            key=dimension,
+            bind="query-params",
+        )
+    return Filters.of(chosen)
+
+
+def describe_filters(filters: Filters, lang: str) -> str:
+    """Return the active filters as one line of text."""
+    parts = [
+        t(f"dimension.{name}", lang)
+        + ": "
+        + ", ".join(charts.value_label(name, value, lang) for value in values)
+        for name, values in filters.active.items()
+    ]
+    return t("overview.filtered", lang, filters="; ".join(parts))
+
+
+def format_as_of(data: StoreFacts, lang: str) -> str:
+    """Return the instant of the figures, in company time."""
+    return format_datetime(data.as_of, lang, tz=settings().tz)
+
+
+def _show_records(cohort: str, month: str) -> None:
+    st.session_state[_COHORT] = cohort
+    st.session_state[_DRILL_MONTH] = month
+    st.session_state.pop(_DRILL_VALUE, None)
+
+
+def kpi_cards(overview: metrics.Overview, lang: str) -> None:
+    """Render a card per KPI: value, change against the month before, n, trend, formula."""
+    current, previous = overview.current, overview.previous
+    previous_month = charts.format_month(metrics.shift_month(overview.month, -1), lang)
+    columns = st.columns(5)
+    for index, kpi in enumerate(kpis.KPIS):
+        value = kpi.value(current)
+        change = kpi.change(current, previous)
+        sample = kpi.sample(current)
+        help_lines = [t(f"kpi.{kpi.key}.help", lang)]
+        if sample is not None:
+            help_lines.append(t("overview.n", lang, n=format_number(sample, lang)))
+        if kpi.small_sample(current):
+            help_lines.append(t("overview.small_sample_help", lang, n=kpis.SMALL_SAMPLE))
+        interval = kpis.csat_interval(current) if kpi.key == "csat" else None
+        if interval is not None:
+            help_lines.append(
+                t(
+                    "overview.wilson",
+                    lang,
+                    low=format_number(interval[0], lang, decimals=1),
+                    high=format_number(interval[1], lang, decimals=1),
+                )
+            )
+        trend = [kpi.value(overview.figures[month]) for month in overview.months]
+        with columns[index % 5].container(border=True):
+            label = t(f"kpi.{kpi.key}", lang)
+            if kpi.small_sample(current):
+                label += " ⚠"
+            st.metric(
+                label,
+                charts.format_value(kpi.unit, value, lang),
+                delta=None if change is None else charts.format_change(kpi.unit, change, lang),
+                delta_color=_delta_colour(kpi.higher_is_better),
+                delta_description=t("overview.vs", lang, month=previous_month),
+                help="\n\n".join(help_lines),
+                chart_data=[point for point in trend if point is not None] or None,
+                chart_type="bar" if kpi.unit == "count" else "line",
+            )
+            caption = t("overview.n", lang, n=format_number(sample, lang)) if sample else ""
+            if interval is not None:
+                caption += " · " + t(
+                    "overview.interval",
+                    lang,
+                    low=format_number(interval[0], lang, decimals=1),
+                    high=format_number(interval[1], lang, decimals=1),
+                )
+            if kpi.small_sample(current):
+                caption += " · " + t("overview.small_sample", lang)
+            if caption:
+                st.caption(caption.strip(" ·"))
+            st.button(
+                t("overview.show_records", lang),
+                key=f"records.{kpi.key}",
+                icon=":material/table_rows:",
+                type="tertiary",
+                on_click=_show_records,
+                args=(kpi.cohort, overview.month),
+            )
+
+
+def _delta_colour(higher_is_better: bool | None) -> Any:
+    if higher_is_better is None:
+        return "off"
+    return "normal" if higher_is_better else "inverse"
+
+
+_SCORECARD_COHORTS = {
+    "acknowledged_within_target": "acknowledgement_due",
+    "eta_given": "intake",
+    "eta_met": "resolved_with_due",
+    "response_sent": "resolved",
+}
+
+
+def scorecard(overview: metrics.Overview, lang: str) -> None:
+    """Render the policy's four promises: share, count of n, and the change."""
+    shares, before = overview.current.scorecard(), overview.previous.scorecard()
+    for column, (name, share) in zip(st.columns(len(shares)), shares.items(), strict=True):
+        previous = before[name].pct
+        change = None if share.pct is None or previous is None else share.pct - previous
+        with column.container(border=True):
+            st.metric(
+                t(f"scorecard.{name}", lang),
+                charts.format_value("pct", share.pct, lang),
+                delta=None if change is None else charts.format_change("pct", change, lang),
+                help=t(f"scorecard.{name}.help", lang),
+            )
+            st.caption(
+                t(
+                    "report.count_of",
+                    lang,
+                    count=format_number(share.count, lang),
+                    total=format_number(share.of, lang),
+                )
+            )
+            st.button(
+                t("overview.show_records", lang),
+                key=f"records.scorecard.{name}",
+                icon=":material/table_rows:",
+                type="tertiary",
+                on_click=_show_records,
+                args=(_SCORECARD_COHORTS[name], overview.month),
+            )
+
+
+def _clicked(key: str) -> Any:
+    """Return the customdata of the point clicked in the chart `key`, else None."""
+    state = st.session_state.get(key)
+    points = state.selection.points if state is not None else []
+    return points[0].get("customdata") if points else None
+
+
+def _trend_clicked(key: str, cohort: str) -> None:
+    month = _clicked(key)
+    if month:
+        _show_records(cohort, str(month))
+
+
+def trend_charts(overview: metrics.Overview, chosen: list[str], lang: str) -> None:
+    """Render the trend of each chosen KPI; a click on a month shows its records."""
+    columns = st.columns(2)
+    for index, key in enumerate(chosen):
+        chart_key = f"trend.{key}"
+        with columns[index % 2]:
+            st.plotly_chart(
+                charts.trend_figure(overview, key, lang),
+                key=chart_key,
+                on_select=lambda k=chart_key, c=kpis.KPI_BY_KEY[key].cohort: _trend_clicked(k, c),
+                selection_mode="points",
+                config={"displayModeBar": False},
+            )
+
+
+def _breakdown_clicked(key: str, dimension: str, month: str) -> None:
+    value = _clicked(key)
+    if value is not None:
+        st.session_state[_COHORT] = "intake"
+        st.session_state[_DRILL_MONTH] = month
+        st.session_state[_DRILL_VALUE] = (dimension, value)
+
+
+def breakdown(overview: metrics.Overview, dimension: str, lang: str) -> None:
+    """Render the month by a dimension: a chart of one KPI and a table of the main ones."""
+    rows = charts.breakdown_rows(overview, dimension)
+    if not rows:
+        st.caption(t("overview.no_records_month", lang))
+        return
+    kpi_key = st.selectbox(
+        t("overview.breakdown_kpi", lang),
+        [kpi.key for kpi in kpis.KPIS],
+        format_func=lambda key: t(f"kpi.{key}", lang),
+        key="breakdown_kpi",
+    )
+    chart_key = f"breakdown.{dimension}"
+    st.plotly_chart(
+        charts.breakdown_figure(overview, dimension, kpi_key or "intake", lang),
+        key=chart_key,
+        on_select=lambda: _breakdown_clicked(chart_key, dimension, overview.month),
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+    table = pd.DataFrame(
+        {
+            t(f"dimension.{dimension}", lang): [
+                charts.value_label(dimension, value, lang) for value, _ in rows
+            ],
+            **{
+                t(f"kpi.{key}", lang): [
+                    charts.format_value(
+                        kpis.KPI_BY_KEY[key].unit, kpis.KPI_BY_KEY[key].value(fig), lang
+                    )
+                    for _, fig in rows
+                ]
+                for key in BREAKDOWN_COLUMNS
+            },
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def records_behind(
+    data: StoreFacts, overview: metrics.Overview, filters: Filters, lang: str
+) -> None:
+    """Render the records behind a number: which number, which month, and the records."""
+    months = month_choices(data)
+    st.session_state.setdefault(_COHORT, "intake")
+    if st.session_state.get(_DRILL_MONTH) not in months:
+        st.session_state[_DRILL_MONTH] = overview.month
+    left, right = st.columns(2)
+    cohort = left.selectbox(
+        t("overview.cohort", lang),
+        metrics.COHORTS,
+        format_func=lambda name: t(f"cohort.{name}", lang),
+        key=_COHORT,
+    )
+    month = right.selectbox(
+        t("overview.month", lang),
+        months,
+        format_func=lambda value: charts.format_month(value, lang, long=True),
+        key=_DRILL_MONTH,
+    )
+    narrowed = filters
+    value = st.session_state.get(_DRILL_VALUE)
+    if value is not None:
+        dimension, chosen = value
+        narrowed = Filters.of({**filters.active, dimension: [chosen]}) if chosen else filters
+        label = (
+            t(f"dimension.{dimension}", lang) + ": " + charts.value_label(dimension, chosen, lang)
+        )
+        if st.button(
+            t("overview.clear_value", lang, value=label), icon=":material/close:", key="clear"
+        ):
+            st.session_state.pop(_DRILL_VALUE, None)
+            st.rerun()
+    ids = cohort_ids(data, cohort=str(cohort), month=str(month), filters=narrowed)
+    st.caption(
+        t(
+            "overview.records_count",
+            lang,
+            count=format_number(len(ids), lang),
+            shown=format_number(min(len(ids), RECORDS_SHOWN), lang),
+        )
+    )
+    if len(ids):
+        shown = first_records(
+            data, cohort=str(cohort), month=str(month), filters=narrowed, count=RECORDS_SHOWN
+        )
+        show_table(shown, lang)
+        _record_downloads(ids, f"{cohort}-{month}", lang)
+
+
+def _record_downloads(ids: np.ndarray, name: str, lang: str) -> None:
+    columns = st.columns(len(downloads_module.DOWNLOAD_FORMATS) + 2)
+    for column, fmt in zip(columns, downloads_module.DOWNLOAD_FORMATS, strict=False):
+        column.download_button(
+            t(f"overview.download_{fmt}", lang),
+            data=functools.partial(_records_file, ids, fmt),
+            file_name=f"feedback-{name}.{fmt}",
+            mime=downloads_module.MIME_TYPES[fmt],
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"download.records.{fmt}",
+        )
+
+
+def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, lang: str) -> None:
+    """Render the downloads: the monthly report, and the filtered records of the month."""
+    columns = st.columns(4)
+    for column, suffix in zip(columns, ("html", "xlsx"), strict=False):
+        column.download_button(
+            t(f"overview.download_report_{suffix}", lang),
+            data=functools.partial(_report_bytes, overview, suffix, lang),
+            file_name=f"feedback-report-{overview.month}.{suffix}",
+            mime="text/html" if suffix == "html" else downloads_module.MIME_TYPES["xlsx"],
+            icon=":material/summarize:",
+            on_click="ignore",
+            key=f"download.report.{suffix}",
+        )
+    ids = cohort_ids(data, cohort="intake", month=overview.month, filters=filters)
+    for column, fmt in zip(columns[2:], downloads_module.DOWNLOAD_FORMATS, strict=False):
+        column.download_button(
+            t(f"overview.download_month_{fmt}", lang),
+            data=functools.partial(_records_file, ids, fmt),
+            file_name=f"feedback-{overview.month}.{fmt}",
+            mime=downloads_module.MIME_TYPES[fmt],
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"download.month.{fmt}",
+        )
+
+
+def _records_file(ids: np.ndarray, fmt: str) -> bytes:
+    return downloads_module.to_spreadsheet(records(ids), fmt, tz=settings().tz)
+
+
+def _report_bytes(overview: metrics.Overview, suffix: str, lang: str) -> bytes:
+    from feedback_analytics.report_files import write_report
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"report.{suffix}"
+        write_report(overview, path, lang=lang, tz=settings().tz)
+        return path.read_bytes()
