@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import DatabaseUnavailable, ensure_schema, make_engine
+from feedback_analytics.errors import ActionableError
 
 log = logging.getLogger("feedback_analytics")
 
@@ -162,6 +163,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         "as_of": as_of,
         "tz": settings.tz,
         "ack_target_hours": settings.ack_target_hours,
+        # This process opens no other connection while the report reads the store.
+        "sole_user": True,
+        # The dashboard's snapshot of the store, used when it is current.
+        "cache_dir": Path(settings.cache_dir),
     }
     if args.out is None:
         report = facts.stored_month_report(_engine(), **options)
@@ -258,9 +263,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; a traceback never reaches the user."""
-    from feedback_analytics.ingest import FileUnreadable
-    from feedback_analytics.ingest.export import ExportRefused
-
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -271,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         _say(str(exc))
         return 2
-    except (FileUnreadable, ExportRefused, UsageError, OSError) as exc:
+    except (ActionableError, UsageError, OSError) as exc:
         _say(f"error: {exc}")
         return 2
     except KeyboardInterrupt:

@@ -12,10 +12,11 @@ The frame never holds personal data: customers are not read at all.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -28,7 +29,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from feedback_analytics import metrics
-from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse
+from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse, arrow_read
 from feedback_analytics.metrics import DIMENSIONS, TIMESTAMP_COLUMNS
 
 FEEDBACK_TIMESTAMPS = tuple(column for column in TIMESTAMP_COLUMNS if column != "surveyed_at")
@@ -78,35 +79,38 @@ def read_facts(
     *,
     touching_since: datetime | None = None,
     received_before: datetime | None = None,
+    sole_user: bool = False,
 ) -> pd.DataFrame:
     """Return the metric columns of the stored records (FACT_COLUMNS), one row each.
 
-    With `touching_since`, only the records that any cohort of a month starting then can hold:
-    received since, resolved, responded or surveyed since, or still unresolved. With
-    `received_before`, only records received before that instant.
+    `sole_user`: the caller (the command line) opens no other connection to a SQLite store
+    while this runs, so the read may run in this process (see db.arrow_read).
+
+    With `touching_since`, only the records that a cohort of a month starting then can hold
+    (a superset). With `received_before`, only records received before that instant.
     """
-    where, parameters = [], []
+    where: list[str] = []
+    parameters: list[datetime] = []
     if received_before is not None:
         where.append("f.received_at < ?")
         parameters.append(received_before)
     if touching_since is not None:
+        # A union of index ranges, not one scan of the whole table: received since, resolved
+        # since or never, surveyed since (the survey time falls back on the response and
+        # resolution times).
         where.append(
-            "(f.received_at >= ? OR f.resolved_at IS NULL OR f.resolved_at >= ?"
-            " OR f.responded_at >= ? OR s.surveyed_at >= ?)"
+            "f.id IN ("
+            "SELECT id FROM feedback WHERE received_at >= ?"
+            " UNION SELECT id FROM feedback WHERE resolved_at >= ? OR resolved_at IS NULL"
+            " UNION SELECT feedback_id FROM survey_responses WHERE surveyed_at >= ?"
+            " UNION SELECT s2.feedback_id FROM survey_responses s2"
+            " JOIN feedback f2 ON f2.id = s2.feedback_id WHERE s2.surveyed_at IS NULL"
+            " AND (f2.responded_at >= ? OR f2.resolved_at >= ?))"
         )
-        parameters.extend([touching_since] * 4)
+        parameters.extend([touching_since] * 5)
     query = _select(engine.dialect.name) + (" WHERE " + " AND ".join(where) if where else "")
-    with _adbc(engine) as connection:
-        cursor = connection.cursor()
-        try:
-            bound = [_bind(value, engine) for value in parameters]
-            if engine.dialect.name == "postgresql":
-                query = _numbered(query)
-            cursor.execute(query, bound or None)
-            table = cursor.fetch_arrow_table()
-        finally:
-            cursor.close()
-    return facts_frame(table)
+    bound = [_bind(value, engine) for value in parameters]
+    return facts_frame(_arrow_table(engine, query, bound, sole_user=sole_user))
 
 
 def facts_frame(table: pa.Table) -> pd.DataFrame:
@@ -117,13 +121,19 @@ def facts_frame(table: pa.Table) -> pd.DataFrame:
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
             # SQLite keeps naive UTC text
             values = pc.cast(_blank_to_null(values), pa.timestamp("us"))
-        if pa.types.is_null(values.type):
-            values = values.cast(pa.timestamp("us"))
+        elif not pa.types.is_timestamp(values.type):
+            # No rows at all: the SQLite driver types every column as an integer.
+            values = pa.nulls(len(values), pa.timestamp("us"))
         if values.type.tz is None:
             values = pc.assume_timezone(values, "UTC")
         columns[column] = values.cast(pa.timestamp("us", tz="UTC"))
     for column in TEXT_COLUMNS:
-        columns[column] = pc.dictionary_encode(_blank_to_null(table.column(column)))
+        values = table.column(column)
+        if not pa.types.is_dictionary(values.type):
+            if len(values) == 0:
+                values = pa.chunked_array([], pa.string())
+            values = pc.dictionary_encode(_blank_to_null(values))
+        columns[column] = values
     columns["satisfaction_score"] = table.column("satisfaction_score").cast(pa.float64())
     frame = pa.table(columns).to_pandas(split_blocks=True, self_destruct=True)
     return frame[list(FACT_COLUMNS)]
@@ -158,6 +168,12 @@ class FactsSnapshot:
         if unchanged:
             self._write(frame, version)
         return frame, version
+
+    def load_if_current(self) -> pd.DataFrame | None:
+        """Return the snapshot's facts when it is of the store's current data version."""
+        with Session(self.engine) as session:
+            version = data_version(session)
+        return self._read(version)
 
     def _read(self, version: str) -> pd.DataFrame | None:
         try:
@@ -221,25 +237,56 @@ def _numbered(query: str) -> str:
     )
 
 
-@contextmanager
-def _adbc(engine: Engine) -> Iterator[Any]:
-    """Yield an ADBC DB-API connection to the engine's database."""
-    url = engine.url
+def _arrow_table(
+    engine: Engine, query: str, parameters: list[Any], *, sole_user: bool = False
+) -> pa.Table:
+    """Return the rows of a query as an Arrow table, through ADBC."""
     if engine.dialect.name == "sqlite":
-        import adbc_driver_sqlite.dbapi as sqlite_adbc
-
-        connection = sqlite_adbc.connect(url.database or ":memory:")
-    elif engine.dialect.name == "postgresql":
-        import adbc_driver_postgresql.dbapi as postgres_adbc
-
-        uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        connection = postgres_adbc.connect(uri)
-    else:
+        path = engine.url.database or ""
+        if sole_user:
+            engine.dispose()  # closes this process's pooled sqlite3 connections to the file
+            # A connection still checked out (not disposed) rules the in-process read out.
+            if getattr(engine.pool, "checkedout", lambda: 1)() == 0:
+                return arrow_read.read_table(
+                    path,
+                    query,
+                    parameters,
+                    timestamps=list(TIMESTAMP_COLUMNS),
+                    categories=list(TEXT_COLUMNS),
+                )
+        return _sqlite_arrow_table(path, query, parameters)
+    if engine.dialect.name != "postgresql":
         raise ValueError(f"no fast reader for the {engine.dialect.name} database")
-    try:
-        yield connection
-    finally:
-        connection.close()
+    import adbc_driver_postgresql.dbapi as postgres_adbc
+
+    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with postgres_adbc.connect(uri) as connection, connection.cursor() as cursor:
+        cursor.execute(_numbered(query), parameters or None)
+        return cursor.fetch_arrow_table()
+
+
+def _sqlite_arrow_table(path: str, query: str, parameters: list[Any]) -> pa.Table:
+    # In a child process: see feedback_analytics.db.arrow_read for why.
+    request = json.dumps(
+        {
+            "path": path,
+            "query": query,
+            "parameters": parameters,
+            "timestamps": list(TIMESTAMP_COLUMNS),
+            "categories": list(TEXT_COLUMNS),
+        }
+    )
+    child = subprocess.run(
+        # By path, not -m: the package's imports would cost more than the read.
+        [sys.executable, str(Path(arrow_read.__file__))],
+        input=request.encode(),
+        capture_output=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        last = (child.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"reading the records from {path} failed: {last}")
+    return pa.ipc.open_stream(child.stdout).read_all()
 
 
 def stored_overview(
@@ -250,14 +297,19 @@ def stored_overview(
     tz: tzinfo,
     ack_target_hours: float,
     trend_months: int = 12,
+    sole_user: bool = False,
+    cache_dir: Path | None = None,
 ) -> metrics.Overview:
     """Return the month's overview (trend and breakdowns) from the records it can involve."""
     first = metrics.trailing_months(month, max(trend_months, 2))[0]
-    facts = read_facts(
-        engine,
-        touching_since=metrics.month_bounds(first, tz)[0],
-        received_before=metrics.month_bounds(month, tz)[1],
-    )
+    facts = _current_snapshot(engine, cache_dir)
+    if facts is None:
+        facts = read_facts(
+            engine,
+            touching_since=_since(metrics.month_bounds(first, tz)[0], as_of),
+            received_before=metrics.month_bounds(month, tz)[1],
+            sole_user=sole_user,
+        )
     return metrics.month_overview(
         facts,
         month=month,
@@ -269,11 +321,33 @@ def stored_overview(
 
 
 def stored_month_report(
-    engine: Engine, *, month: str, as_of: datetime, tz: tzinfo, ack_target_hours: float
+    engine: Engine,
+    *,
+    month: str,
+    as_of: datetime,
+    tz: tzinfo,
+    ack_target_hours: float,
+    sole_user: bool = False,
+    cache_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Return the METRICS.md report of one month, reading only the records it can involve."""
     start, end = metrics.month_bounds(month, tz)
-    facts = read_facts(engine, touching_since=start, received_before=end)
+    facts = _current_snapshot(engine, cache_dir)
+    if facts is None:
+        facts = read_facts(
+            engine, touching_since=_since(start, as_of), received_before=end, sole_user=sole_user
+        )
     return metrics.monthly_report(
         facts, month=month, as_of=as_of, tz=tz, ack_target_hours=ack_target_hours
     )
+
+
+def _since(start: pd.Timestamp, as_of: datetime) -> datetime:
+    """Return the earliest event time a month starting at `start` can depend on: as_of hides
+    later events, so a record resolved after an as_of before the month is still open in it."""
+    return min(start.to_pydatetime(), as_of)
+
+
+def _current_snapshot(engine: Engine, cache_dir: Path | None) -> pd.DataFrame | None:
+    """Return every record's facts from the snapshot the dashboard keeps, when it is current."""
+    return None if cache_dir is None else FactsSnapshot(engine, cache_dir).load_if_current()

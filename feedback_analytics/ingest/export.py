@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Engine, case, select
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import Customer, Feedback, SurveyResponse
+from feedback_analytics.errors import ActionableError
 from feedback_analytics.ingest.load import CUSTOMER_FIELDS, SURVEY_FIELDS
 from feedback_analytics.ingest.results import FileUnreadable
 from feedback_analytics.ingest.values import COLUMNS, TIMESTAMPS
@@ -30,7 +31,7 @@ EXPORT_FORMATS = {
 _BATCH = 20_000
 
 
-class ExportRefused(Exception):
+class ExportRefused(ActionableError):
     """An export that would lose data; the message says which record and why."""
 
 

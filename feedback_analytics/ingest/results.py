@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from feedback_analytics.errors import ActionableError
 
-class FileUnreadable(Exception):
+
+class FileUnreadable(ActionableError):
     """A file that cannot be read at all; the message says why and how to fix it."""
 
 

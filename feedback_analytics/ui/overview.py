@@ -4,7 +4,6 @@ figures per month and filters, cached; the filter widgets, bound to the URL."""
 from __future__ import annotations
 
 import functools
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -544,9 +543,6 @@ def _records_file(ids: np.ndarray, fmt: str) -> bytes:
 
 
 def _report_bytes(overview: metrics.Overview, suffix: str, lang: str) -> bytes:
-    from feedback_analytics.report_files import write_report
+    from feedback_analytics.report_files import render_report
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"report.{suffix}"
-        write_report(overview, path, lang=lang, tz=settings().tz)
-        return path.read_bytes()
+    return render_report(overview, suffix, lang=lang, tz=settings().tz)
