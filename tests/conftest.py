@@ -27,6 +27,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
         if name.startswith("FEEDBACK_") and name != "FEEDBACK_TEST_PG_URL":
             monkeypatch.delenv(name)
     monkeypatch.setenv("FEEDBACK_DB_URL", f"sqlite:///{tmp_path / 'feedback.db'}")
+    monkeypatch.setenv("FEEDBACK_CACHE_DIR", str(tmp_path / "cache"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -190,16 +190,17 @@ def month_picker(data: StoreFacts, lang: str) -> str:
     """Render the month choice (default: the last complete month) and return it."""
     choices = month_choices(data)
     default = metrics.last_complete_month(data.as_of, settings().tz)
-    index = choices.index(default) if default in choices else 0
+    if default not in choices:
+        default = choices[0]
+    _start_from_url("month", choices, default)
     chosen = st.selectbox(
         t("overview.month", lang),
         choices,
-        index=index,
         format_func=lambda month: charts.format_month(month, lang, long=True),
         key="month",
-        bind="query-params",
     )
-    return str(chosen or choices[index])
+    _keep_in_url("month", chosen, default)
+    return str(chosen or default)
 
 
 def period_picker(data: StoreFacts, month: str, lang: str) -> list[str]:
@@ -233,15 +234,42 @@ def dimension_filters(data: StoreFacts, lang: str) -> Filters:
     chosen: dict[str, list[str] | tuple[str, ...] | None] = {}
     for dimension in metrics.DIMENSIONS:
         options = choices(data).values[dimension]
+        _start_from_url(dimension, options, [])
         chosen[dimension] = st.multiselect(
             t(f"dimension.{dimension}", lang),
             options,
             format_func=functools.partial(charts.value_label, dimension, lang=lang),
             placeholder=t("overview.all", lang),
             key=dimension,
-            bind="query-params",
         )
+        _keep_in_url(dimension, chosen[dimension], [])
     return Filters.of(chosen)
+
+
+# The URL holds each choice as its stored value (`?channel=hotline&channel=email`), never as
+# the label a language shows, so a link means the same in English and in Vietnamese.
+# (Streamlit's own binding, bind="query-params", writes the labels.)
+
+
+def _start_from_url(key: str, options: list[str], default: Any) -> None:
+    """Give a widget its first value: the URL's (an opened link), else the default."""
+    if key in st.session_state:
+        return
+    wanted = [value for value in st.query_params.get_all(key) if value in options]
+    if isinstance(default, list):
+        st.session_state[key] = list(dict.fromkeys(wanted))
+    else:
+        st.session_state[key] = wanted[0] if wanted else default
+
+
+def _keep_in_url(key: str, value: Any, default: Any) -> None:
+    """Write the widget's value to the URL, or take it out when it is the default."""
+    values = [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    if value == default or not values:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != values:
+        st.query_params[key] = values
 
 
 def describe_filters(filters: Filters, lang: str) -> str:
