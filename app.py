@@ -1,4 +1,4 @@
-"""Feedback Analytics: page config, the language switch and the navigation over pages/."""
+"""Feedback Analytics: page config, the language switch and the navigation over views/."""
 
 import streamlit as st
 

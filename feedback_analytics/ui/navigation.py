@@ -22,17 +22,20 @@ class PageSpec:
     default: bool = False
 
 
-# A new page is one file under pages/ and one entry here (with its texts in i18n.CATALOGUE).
-# A url_path must differ from every file name under pages/: Streamlit still maps pages/x.py to
+# A new page is one file under views/ and one entry here (with its texts in i18n.CATALOGUE).
+# The folder is not called pages/: next to app.py, a pages/ folder puts Streamlit in its older
+# pages-folder mode for a server's first run, and a shared link such as /monthly?month=2026-10
+# then opens with "Page not found". Should one come back, a url_path must also differ from
+# every file name in it: Streamlit would map pages/x.py to
 # /x for its older pages-folder mode (the first run of a server, every AppTest run), and a
 # match there runs the page without app.py, so without the language switch and navigation.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "", "nav.home", "about.home", ":material/home:", default=True),
+    PageSpec("views/home.py", "", "nav.home", "about.home", ":material/home:", default=True),
     PageSpec(
-        "pages/overview.py", "monthly", "nav.overview", "about.overview", ":material/monitoring:"
+        "views/overview.py", "monthly", "nav.overview", "about.overview", ":material/monitoring:"
     ),
     PageSpec(
-        "pages/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
+        "views/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
     ),
 )
 

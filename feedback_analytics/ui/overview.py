@@ -326,7 +326,9 @@ def kpi_cards(overview: metrics.Overview, lang: str) -> None:
             st.metric(
                 label,
                 charts.format_value(kpi.unit, value, lang),
-                delta=None if change is None else charts.format_change(kpi.unit, change, lang),
+                delta=_delta(
+                    charts.format_change(kpi.unit, change, lang) if change is not None else None
+                ),
                 delta_color=_delta_colour(kpi.higher_is_better),
                 delta_description=t("overview.vs", lang, month=previous_month),
                 help="\n\n".join(help_lines),
@@ -347,12 +349,18 @@ def kpi_cards(overview: metrics.Overview, lang: str) -> None:
                 st.caption(caption.strip(" ·"))
             st.button(
                 t("overview.show_records", lang),
-                key=f"records.{kpi.key}",
+                key=f"records_{kpi.key}",
                 icon=":material/table_rows:",
                 type="tertiary",
                 on_click=_show_records,
                 args=(kpi.cohort, overview.month),
             )
+
+
+def _delta(text: str | None) -> str | None:
+    """Return a change as st.metric reads it: its arrow and colour follow a leading ASCII "-",
+    not the typographic minus the charts write."""
+    return None if text is None else text.replace("\u2212", "-", 1)
 
 
 def _delta_colour(higher_is_better: bool | None) -> Any:
@@ -379,7 +387,9 @@ def scorecard(overview: metrics.Overview, lang: str) -> None:
             st.metric(
                 t(f"scorecard.{name}", lang),
                 charts.format_value("pct", share.pct, lang),
-                delta=None if change is None else charts.format_change("pct", change, lang),
+                delta=_delta(
+                    charts.format_change("pct", change, lang) if change is not None else None
+                ),
                 help=t(f"scorecard.{name}.help", lang),
             )
             st.caption(
@@ -392,7 +402,7 @@ def scorecard(overview: metrics.Overview, lang: str) -> None:
             )
             st.button(
                 t("overview.show_records", lang),
-                key=f"records.scorecard.{name}",
+                key=f"records_scorecard_{name}",
                 icon=":material/table_rows:",
                 type="tertiary",
                 on_click=_show_records,
@@ -417,7 +427,7 @@ def trend_charts(overview: metrics.Overview, chosen: list[str], lang: str) -> No
     """Render the trend of each chosen KPI; a click on a month shows its records."""
     columns = st.columns(2)
     for index, key in enumerate(chosen):
-        chart_key = f"trend.{key}"
+        chart_key = f"trend_{key}"
         with columns[index % 2]:
             st.plotly_chart(
                 charts.trend_figure(overview, key, lang),
@@ -448,7 +458,7 @@ def breakdown(overview: metrics.Overview, dimension: str, lang: str) -> None:
         format_func=lambda key: t(f"kpi.{key}", lang),
         key="breakdown_kpi",
     )
-    chart_key = f"breakdown.{dimension}"
+    chart_key = f"breakdown_{dimension}"
     st.plotly_chart(
         charts.breakdown_figure(overview, dimension, kpi_key or "intake", lang),
         key=chart_key,
@@ -536,7 +546,7 @@ def _record_downloads(ids: np.ndarray, name: str, lang: str) -> None:
             mime=downloads_module.MIME_TYPES[fmt],
             icon=":material/download:",
             on_click="ignore",
-            key=f"download.records.{fmt}",
+            key=f"download_records_{fmt}",
         )
 
 
@@ -551,7 +561,7 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
             mime="text/html" if suffix == "html" else downloads_module.MIME_TYPES["xlsx"],
             icon=":material/summarize:",
             on_click="ignore",
-            key=f"download.report.{suffix}",
+            key=f"download_report_{suffix}",
         )
     ids = cohort_ids(data, cohort="intake", month=overview.month, filters=filters)
     for column, fmt in zip(columns[2:], downloads_module.DOWNLOAD_FORMATS, strict=False):
@@ -562,7 +572,7 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
             mime=downloads_module.MIME_TYPES[fmt],
             icon=":material/download:",
             on_click="ignore",
-            key=f"download.month.{fmt}",
+            key=f"download_month_{fmt}",
         )
 
 
@@ -573,4 +583,4 @@ def _records_file(ids: np.ndarray, fmt: str) -> bytes:
 def _report_bytes(overview: metrics.Overview, suffix: str, lang: str) -> bytes:
     from feedback_analytics.report_files import render_report
 
-    return render_report(overview, suffix, lang=lang, tz=settings().tz)
+    return render_report(overview, f".{suffix}", lang=lang, tz=settings().tz)

@@ -28,7 +28,7 @@ VIETNAMESE = "Khách hàng đăng ơ Hà Tây"
 
 @pytest.fixture
 def import_page(app: AppTest) -> AppTest:
-    app.switch_page("pages/import_data.py").run()
+    app.switch_page("views/import_data.py").run()
     assert not app.exception
     return app
 
@@ -58,7 +58,7 @@ def test_upload_check_import_then_home_counts_the_new_records(
     at = new_app().run()
     assert metric(at, "Feedback records") == "1"  # now cached until an import clears it
 
-    at.switch_page("pages/import_data.py").run()
+    at.switch_page("views/import_data.py").run()
     upload(at, "october.csv", MIXED)
     preview = at.dataframe[0].value
     assert list(preview["external_id"]) == ["A-1", "A-2", "A-3", "A-4"]
@@ -88,7 +88,7 @@ def test_upload_check_import_then_home_counts_the_new_records(
     assert at.get("download_button")[0].label == "Download the rejected rows (CSV)"
     assert stored(store_engine) == 3
 
-    at.switch_page("pages/home.py").run()
+    at.switch_page("views/home.py").run()
     assert metric(at, "Feedback records") == "3"
     assert list(at.dataframe[0].value["file_name"]) == ["october.csv"]
 

@@ -17,11 +17,12 @@ from tests.test_cli_report import RECORDS
 
 
 def overview(query: dict[str, str] | None = None) -> AppTest:
-    # As a shared link opens the page: straight to it, with its query.
-    at = new_app().switch_page("pages/overview.py")
+    """Return the app after opening the Overview with this query, as a shared link opens it."""
+    at = new_app()
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -89,7 +90,7 @@ def test_filters_come_from_the_url(stored: Engine) -> None:
 
 def test_a_kpi_leads_to_the_records_behind_it(stored: Engine) -> None:
     at = overview({"month": "2026-10"})
-    at.button(key="records.backlog").click().run()
+    at.button(key="records_backlog").click().run()
     assert not at.exception
     assert at.selectbox(key="records_cohort").value == "backlog"
     assert at.selectbox(key="records_month").value == "2026-10"
@@ -144,3 +145,11 @@ def test_every_breakdown_and_cohort_renders(stored: Engine) -> None:
     for cohort in at.selectbox(key="records_cohort").options:
         at.selectbox(key="records_cohort").set_value(cohort).run()
         assert not at.exception, cohort
+
+
+def test_a_fall_reads_as_a_fall(stored: Engine) -> None:
+    # November (the current month) has none of October's three records yet.
+    at = overview({"month": "2026-11"})
+    received = next(m for m in at.metric if m.label == "Feedback received")
+    assert received.value == "0"
+    assert received.delta == "-3"  # an ASCII minus: st.metric draws a down arrow for it

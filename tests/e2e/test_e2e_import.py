@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from feedback_analytics.ui.navigation import PAGES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 HEADER = "external_id,channel,received_at,current_feature,proposal\n"
@@ -33,7 +35,7 @@ def open_page(page: Page, name: str) -> None:
 
 def wait_for_home(page: Page) -> None:
     """Wait until Home has drawn down to its last element, the links to every page."""
-    expect(page.get_by_test_id("stMain").get_by_test_id("stPageLink")).to_have_count(2)
+    expect(page.get_by_test_id("stMain").get_by_test_id("stPageLink")).to_have_count(len(PAGES))
 
 
 @pytest.mark.e2e

@@ -16,7 +16,7 @@ data = view.store_facts()
 if data.frame.empty:
     st.info(t("overview.empty", lang), icon=":material/inbox:")
     st.page_link(
-        "pages/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
+        "views/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
     )
     st.stop()
 

@@ -17,7 +17,7 @@ summary = ui.store_summary()
 if summary.is_empty:
     st.info(t("home.empty", lang), icon=":material/inbox:")
     st.page_link(
-        "pages/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
+        "views/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
     )
 else:
     records, uncategorised, surveys = st.columns(3)
