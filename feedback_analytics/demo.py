@@ -1586,7 +1586,8 @@ def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.
 
     Every cell is a str ('' for empty), exactly as a canonical CSV file holds it; the same
     (records, seed, end) always gives the same frame. Nothing is stamped after `end` 23:59:59
-    company time, not even a `due_at`: records still open then simply have no later timestamps.
+    company time but a `due_at`, the processing time promised at acknowledgement (METRICS.md: a
+    promise, not an event); records still open then simply have no later timestamps.
     """
     if records < 0:
         raise ValueError(f"records must be 0 or more, not {records}")
@@ -1676,8 +1677,9 @@ def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.
     is_acknowledged = acknowledged <= last_second
     is_resolved = resolved <= last_second
     is_surveyed = surveyed <= last_second
+    # Days past the end too: a promise made by then may fall due after it (at most 14 days).
     day_text = _lookup(
-        f"{(cal.start + dt.timedelta(days=d)).isoformat()}T" for d in range(cal.days)
+        f"{(cal.start + dt.timedelta(days=d)).isoformat()}T" for d in range(cal.days + 40)
     )
 
     # --- triage: label, routing, explicit status ---
@@ -1804,7 +1806,8 @@ def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.
         "assignee": assignees[assignee],
         "status": np.where(in_progress, "in_progress", ""),
         "acknowledged_at": _format_times(acknowledged, is_acknowledged, day_text),
-        "due_at": _format_times(due, due <= last_second, day_text),
+        # The promise is made at acknowledgement, so it is known even when it falls due later.
+        "due_at": _format_times(due, is_acknowledged, day_text),
         "resolved_at": _format_times(resolved, is_resolved, day_text),
         "responded_at": _format_times(responded, responded <= last_second, day_text),
         "satisfaction_score": np.where(is_surveyed, _lookup("012345")[score], ""),
