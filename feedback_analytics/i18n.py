@@ -136,10 +136,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Month's records (Excel)",
         "vi": "Bản ghi của tháng (Excel)",
     },
-    "overview.definitions": {
-        "en": "How each number is defined: docs/metrics.md (hover over a figure for its formula).",
-        "vi": "Định nghĩa từng con số: docs/metrics.md (di chuột lên một chỉ số để xem công thức).",
-    },
     "cohort.intake": {"en": "Received in the month", "vi": "Tiếp nhận trong tháng"},
     "cohort.acknowledged": {
         "en": "Received in the month and acknowledged",

@@ -72,4 +72,4 @@ view.records_behind(data, overview, filters, lang)
 
 st.subheader(t("overview.downloads", lang))
 view.downloads(data, overview, filters, lang)
-st.caption(t("overview.definitions", lang))
+view.definitions(lang)

@@ -584,3 +584,16 @@ def _report_bytes(overview: metrics.Overview, suffix: str, lang: str) -> bytes:
     from feedback_analytics.report_files import render_report
 
     return render_report(overview, f".{suffix}", lang=lang, tz=settings().tz)
+
+
+def definitions(lang: str) -> None:
+    """Render how each number is defined: the cohorts, each KPI's and promise's formula."""
+    with st.expander(t("report.definitions", lang), icon=":material/menu_book:"):
+        st.write(t("report.cohorts", lang, zone=settings().timezone))
+        for kpi in kpis.KPIS:
+            st.markdown(f"**{t(f'kpi.{kpi.key}', lang)}**: {t(f'kpi.{kpi.key}.help', lang)}")
+        for name in _SCORECARD_COHORTS:
+            st.markdown(
+                f"**{t(f'scorecard.{name}', lang)}**: {t(f'scorecard.{name}.help', lang)}"
+            )
+        st.caption(t("report.docs", lang))

@@ -70,6 +70,17 @@ def test_a_manager_reads_filters_and_drills_down(
     expect(page.get_by_text(re.compile(r"^\d[\d,]* records; the newest"))).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").last).to_be_visible()
 
+    # A click on a month of a trend chart shows that month's records behind the figure.
+    bar = page.locator(".st-key-trend_intake .point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    assert box is not None
+    # Plotly takes clicks on its drag layer above the bars, so click where the bar is drawn.
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 5)
+    month = page.locator(".st-key-records_month").get_by_role("combobox")
+    expect(month).to_have_value("November 2025")
+    expect(cohort).to_have_value("Received in the month")
+
     with page.expect_download() as download:
         page.locator(".st-key-download_report_html button").click()
     report = Path(download.value.path()).read_text(encoding="utf-8")
