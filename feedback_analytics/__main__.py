@@ -174,10 +174,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from feedback_analytics.report_files import write_report
 
-    out = Path(args.out)
+    # Cron writes one file a month: --out 'reports/feedback-{month}.html'.
+    out = Path(args.out.replace("{month}", month))
     if out.suffix.lower() not in {".xlsx", ".html"}:
         raise UsageError(f"--out must end in .xlsx or .html, not '{out.name}'")
     overview = facts.stored_overview(_engine(), **options)
+    out.parent.mkdir(parents=True, exist_ok=True)
     write_report(overview, out, lang=args.lang, tz=settings.tz)
     _say(f"Wrote the report of {month} (as of {as_of.isoformat(timespec='minutes')}) to {out}")
     return 0
@@ -255,7 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     target = sub.add_mutually_exclusive_group(required=True)
     target.add_argument("--json", action="store_true", help="print the METRICS.md JSON")
-    target.add_argument("--out", metavar="FILE", help="write the report to FILE.xlsx or FILE.html")
+    target.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the report to FILE.xlsx or FILE.html ({month} in FILE becomes the month)",
+    )
     sub.add_argument("--lang", choices=("en", "vi"), default="en", help="language of --out")
     sub.set_defaults(func=cmd_report)
     return parser

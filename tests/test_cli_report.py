@@ -244,3 +244,13 @@ def test_report_out_xlsx_holds_the_kpis(db: Path, tmp_path: Path) -> None:
     cells = [cell for line in summary for cell in line]
     assert 3 in cells or 3.0 in cells  # received in October
     assert any(isinstance(c, float) and abs(c - 100 / 3) < 1e-6 for c in cells)
+
+
+def test_cron_names_the_file_by_month(db: Path, tmp_path: Path) -> None:
+    # As cron runs it on 1 November: the month just ended, into a folder of reports.
+    done = cli(
+        "report", "--as-of", "2026-11-01T06:00:00+07:00",
+        "--out", str(tmp_path / "reports" / "feedback-{month}.html"), db=db,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "reports" / "feedback-2026-10.html").is_file()
