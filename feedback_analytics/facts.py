@@ -18,10 +18,11 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,16 +63,29 @@ def _select(dialect: str) -> str:
     )
 
 
-def data_version(session: Session) -> str:
-    """Return a text that changes whenever a record, a survey or an import batch changes."""
-    records, last_change = session.execute(
-        select(func.count(Feedback.id), func.max(Feedback.updated_at))
-    ).one()
-    surveys, last_survey = session.execute(
-        select(func.count(SurveyResponse.id), func.max(SurveyResponse.updated_at))
-    ).one()
+@dataclass(frozen=True)
+class DataVersion:
+    """What the store holds, in a few cheap numbers: any import or edit changes one of them."""
+
+    records: int
+    last_change: datetime | None  # the newest updated_at of records and surveys
+    last_batch: int | None
+
+    def __str__(self) -> str:
+        return f"{self.records}:{_stamp(self.last_change)}:{self.last_batch}"
+
+
+def data_version(session: Session) -> DataVersion:
+    """Return the store's data version (index lookups only: a few milliseconds at 1M)."""
+    # Separate statements: SQLite answers max() from an index only when it is alone.
+    records = session.scalar(select(func.count()).select_from(Feedback)) or 0
+    changes = [
+        session.scalar(select(func.max(Feedback.updated_at))),
+        session.scalar(select(func.max(SurveyResponse.updated_at))),
+    ]
+    present = [change for change in changes if change is not None]
     batch = session.scalar(select(func.max(ImportBatch.id)))
-    return f"{records}:{_stamp(last_change)}:{surveys}:{_stamp(last_survey)}:{batch}"
+    return DataVersion(int(records), max(present) if present else None, batch)
 
 
 def read_facts(
@@ -79,6 +93,7 @@ def read_facts(
     *,
     touching_since: datetime | None = None,
     received_before: datetime | None = None,
+    changed_since: datetime | None = None,
     sole_user: bool = False,
 ) -> pd.DataFrame:
     """Return the metric columns of the stored records (FACT_COLUMNS), one row each.
@@ -87,7 +102,8 @@ def read_facts(
     while this runs, so the read may run in this process (see db.arrow_read).
 
     With `touching_since`, only the records that a cohort of a month starting then can hold
-    (a superset). With `received_before`, only records received before that instant.
+    (a superset). With `received_before`, only records received before that instant. With
+    `changed_since`, only records whose row or survey was written since then.
     """
     where: list[str] = []
     parameters: list[datetime] = []
@@ -108,6 +124,12 @@ def read_facts(
             " AND (f2.responded_at >= ? OR f2.resolved_at >= ?))"
         )
         parameters.extend([touching_since] * 5)
+    if changed_since is not None:
+        where.append(
+            "f.id IN (SELECT id FROM feedback WHERE updated_at >= ?"
+            " UNION SELECT feedback_id FROM survey_responses WHERE updated_at >= ?)"
+        )
+        parameters.extend([changed_since] * 2)
     query = _select(engine.dialect.name) + (" WHERE " + " AND ".join(where) if where else "")
     bound = [_bind(value, engine) for value in parameters]
     return facts_frame(_arrow_table(engine, query, bound, sole_user=sole_user))
@@ -139,9 +161,16 @@ def facts_frame(table: pa.Table) -> pd.DataFrame:
     return frame[list(FACT_COLUMNS)]
 
 
+# Rows written by an import carry its start time, and it commits later: a snapshot taken in
+# between misses them although their updated_at is older than its newest. Reading again what
+# changed in the hour before the snapshot's newest change covers imports of up to an hour.
+REFRESH_OVERLAP = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class FactsSnapshot:
-    """The facts of one store, saved as an Arrow file under `directory`, keyed by data version."""
+    """The facts of one store, kept as an Arrow file under `directory` with the data version
+    they are of. A newer store is read again only where it changed since (REFRESH_OVERLAP)."""
 
     engine: Engine
     directory: Path
@@ -154,42 +183,71 @@ class FactsSnapshot:
         return self.directory / f"facts-{digest}.arrow"
 
     def load(self) -> tuple[pd.DataFrame, str]:
-        """Return every record's facts and the data version they are of, reading the store
-        only when the snapshot is missing or older than the store."""
-        with Session(self.engine) as session:
-            version = data_version(session)
-        cached = self._read(version)
-        if cached is not None:
-            return cached, version
-        frame = read_facts(self.engine)
-        with Session(self.engine) as session:
-            # A change during the read makes the version stale: keep the frame, skip the file.
-            unchanged = data_version(session) == version
-        if unchanged:
+        """Return every record's facts and the data version they are of."""
+        version = self._version()
+        saved = self._read()
+        if saved is not None and saved[1] == str(version):
+            return saved[0], str(version)
+        frame = None
+        if saved is not None and saved[2] is not None:
+            frame = self._refreshed(saved[0], since=saved[2] - REFRESH_OVERLAP, version=version)
+        if frame is None:
+            frame = read_facts(self.engine)
+        # A change during the read makes the version stale: keep the frame, skip the file.
+        if self._version() == version:
             self._write(frame, version)
-        return frame, version
+        return frame, str(version)
 
     def load_if_current(self) -> pd.DataFrame | None:
         """Return the snapshot's facts when it is of the store's current data version."""
-        with Session(self.engine) as session:
-            version = data_version(session)
-        return self._read(version)
+        saved = self._read()
+        return saved[0] if saved is not None and saved[1] == str(self._version()) else None
 
-    def _read(self, version: str) -> pd.DataFrame | None:
+    def _version(self) -> DataVersion:
+        with Session(self.engine) as session:
+            return data_version(session)
+
+    def _refreshed(
+        self, saved: pd.DataFrame, *, since: datetime, version: DataVersion
+    ) -> pd.DataFrame | None:
+        """Return the saved facts with what changed since `since` read again; None when the
+        result cannot be right (records went missing), so that everything is read."""
+        changed = read_facts(self.engine, changed_since=since)
+        kept = saved[~saved["id"].isin(changed["id"])]
+        if len(kept) + len(changed) != version.records:
+            return None
+        merged: dict[str, Any] = {}
+        for column in FACT_COLUMNS:
+            if column in TEXT_COLUMNS:
+                merged[column] = _joined_categories(kept[column], changed[column])
+            else:
+                merged[column] = pd.concat([kept[column], changed[column]], ignore_index=True)
+        return pd.DataFrame(merged)
+
+    def _read(self) -> tuple[pd.DataFrame, str, datetime | None] | None:
         try:
             with pa.memory_map(str(self.path)) as source:
                 table = pa.ipc.open_file(source).read_all()
         except (OSError, pa.ArrowInvalid):
             return None
         metadata = table.schema.metadata or {}
-        if metadata.get(b"data_version") != version.encode():
+        if b"data_version" not in metadata:
             return None
-        return table.to_pandas(split_blocks=True)[list(FACT_COLUMNS)]
+        last_change = metadata.get(b"last_change", b"").decode()
+        return (
+            table.to_pandas(split_blocks=True)[list(FACT_COLUMNS)],
+            metadata[b"data_version"].decode(),
+            datetime.fromisoformat(last_change) if last_change else None,
+        )
 
-    def _write(self, frame: pd.DataFrame, version: str) -> None:
+    def _write(self, frame: pd.DataFrame, version: DataVersion) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), b"data_version": version.encode()}
+            {
+                **(table.schema.metadata or {}),
+                b"data_version": str(version).encode(),
+                b"last_change": _stamp(version.last_change).encode(),
+            }
         )
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -211,6 +269,19 @@ def dimension_values(facts: pd.DataFrame, dimension: str) -> list[str]:
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     return sorted(str(value) for value in facts[dimension].dropna().unique())
+
+
+def _joined_categories(first: pd.Series, second: pd.Series) -> pd.Categorical:
+    """Return the two category columns one after the other, as one category column."""
+    parts = [part.astype("category") for part in (first, second)]
+    labels = [part.cat.categories.astype(str) for part in parts]
+    categories = labels[0].append(labels[1]).unique()
+    # Code -1 (empty) picks the -1 appended at the end of each recoding.
+    codes = [
+        np.append(categories.get_indexer(label), -1)[part.cat.codes.to_numpy()]
+        for part, label in zip(parts, labels, strict=True)
+    ]
+    return pd.Categorical.from_codes(np.concatenate(codes), categories=categories)
 
 
 def _blank_to_null(values: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -116,6 +116,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} records; the newest {shown} shown. Personal data is not shown.",
         "vi": "{count} bản ghi; hiển thị {shown} bản ghi mới nhất. Không hiển thị dữ liệu cá nhân.",
     },
+    "overview.choose_cohort": {"en": "Choose a figure", "vi": "Chọn một chỉ số"},
+    "overview.records_hint": {
+        "en": "Choose a figure here, press Records on a card, or click a month of a trend "
+        "chart or a bar of a breakdown to see the records behind it.",
+        "vi": "Chọn một chỉ số ở đây, bấm Bản ghi trên một thẻ, hoặc bấm vào một tháng của "
+        "biểu đồ xu hướng hay một cột của biểu đồ phân tích để xem các bản ghi đứng sau.",
+    },
     "overview.clear_value": {"en": "Clear {value}", "vi": "Bỏ lọc {value}"},
     "overview.download_csv": {"en": "These records (CSV)", "vi": "Các bản ghi này (CSV)"},
     "overview.download_xlsx": {"en": "These records (Excel)", "vi": "Các bản ghi này (Excel)"},

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlalchemy.orm import Session
 
 from feedback_analytics import facts
@@ -108,7 +108,7 @@ def test_the_stored_overview_matches_the_records(engine: Engine) -> None:
 def test_the_data_version_changes_with_every_change(engine: Engine) -> None:
     def version() -> str:
         with Session(engine) as session:
-            return facts.data_version(session)
+            return str(facts.data_version(session))
 
     empty = version()
     load(engine, csv_bytes([row(external_id="A"), row(external_id="B")]))
@@ -234,3 +234,78 @@ def test_the_month_subset_holds_every_record_a_cohort_needs(
     got = facts.stored_month_report(engine, month=month, as_of=as_of, tz=HCM, ack_target_hours=48)
     assert got == expected
     assert got["backlog_end_of_month"] >= 1
+
+
+def sorted_facts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The facts in id order, categories as plain values, for comparing two reads."""
+    out = frame.sort_values("id", ignore_index=True)
+    for column in facts.TEXT_COLUMNS:
+        out[column] = out[column].astype("object").where(out[column].notna(), None)
+    return out
+
+
+def test_a_newer_store_refreshes_the_snapshot_to_what_a_full_read_gives(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    load(sqlite_engine, demo_csv(400, seed=5))
+    snapshot = facts.FactsSnapshot(sqlite_engine, tmp_path / "cache")
+    before, version = snapshot.load()
+    assert len(before) == 400
+    # New records, a changed record with a new category, a survey for an old record.
+    first = generate_demo(400, seed=5, end=date(2026, 10, 31)).iloc[0]
+    changes = [
+        row(external_id="NEW-1", received_at="2026-10-30 09:00", category="Brand-new area"),
+        row(
+            external_id=first["external_id"],
+            channel=first["channel"],
+            received_at=first["received_at"],
+            department="Escalations",
+            category="Brand-new area",
+            resolved_at="2026-10-31",
+            satisfaction_score="1",
+            surveyed_at="2026-10-31",
+        ),
+    ]
+    load(sqlite_engine, csv_bytes(changes), name="changes.csv")
+    after, newer = snapshot.load()
+    assert newer != version and len(after) == 401
+    pd.testing.assert_frame_equal(
+        sorted_facts(after), sorted_facts(facts.read_facts(sqlite_engine))
+    )
+    assert snapshot.load_if_current() is not None
+
+
+def test_a_late_commit_within_the_overlap_is_picked_up(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    def stamp(external_id: str, when: str) -> None:
+        with sqlite_engine.begin() as connection:
+            connection.execute(
+                text("UPDATE feedback SET updated_at = :t WHERE external_id = :e"),
+                {"t": when, "e": external_id},
+            )
+
+    load(sqlite_engine, csv_bytes([row(external_id="A"), row(external_id="B")]))
+    stamp("B", "2030-01-01 00:30:00.000000")  # the snapshot's newest change
+    snapshot = facts.FactsSnapshot(sqlite_engine, tmp_path / "cache")
+    snapshot.load()
+    # An import that started half an hour before that change commits only now: its rows
+    # carry its start time, older than anything the snapshot saw.
+    load(sqlite_engine, csv_bytes([row(external_id="A", department="Late")]), name="late.csv")
+    stamp("A", "2030-01-01 00:00:00.000000")
+    frame, _ = snapshot.load()
+    assert list(frame.loc[frame["department"] == "Late", "id"]) == [1]
+
+
+def test_records_that_went_missing_make_a_full_read(sqlite_engine: Engine, tmp_path: Path) -> None:
+    load(sqlite_engine, csv_bytes([row(external_id="A"), row(external_id="B")]))
+    snapshot = facts.FactsSnapshot(sqlite_engine, tmp_path / "cache")
+    snapshot.load()
+    with sqlite_engine.begin() as connection:
+        connection.execute(text("DELETE FROM feedback WHERE external_id = 'B'"))
+    load(sqlite_engine, csv_bytes([row(external_id="C")]), name="c.csv")
+    frame, _ = snapshot.load()
+    assert len(frame) == 2
+    pd.testing.assert_frame_equal(
+        sorted_facts(frame), sorted_facts(facts.read_facts(sqlite_engine))
+    )

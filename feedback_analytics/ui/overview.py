@@ -4,6 +4,7 @@ figures per month and filters, cached; the filter widgets, bound to the URL."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ from feedback_analytics.i18n import format_datetime, format_number, t
 from feedback_analytics.ui.data import get_engine, settings
 from feedback_analytics.ui.tables import show_table
 
+# Figures are computed as of now, rounded down to this step (a pandas frequency).
+AS_OF_STEP = "5min"
 # Other processes import too: the version is read again after this many seconds.
 _VERSION_TTL_SECONDS = 10
 
@@ -37,7 +40,7 @@ class StoreFacts:
 @st.cache_data(ttl=_VERSION_TTL_SECONDS, show_spinner=False)
 def _version_of(url: str) -> str:
     with Session(get_engine()) as session:
-        return facts.data_version(session)
+        return str(facts.data_version(session))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -57,8 +60,8 @@ def store_facts() -> StoreFacts:
     url = settings().db_url
     get_engine()
     version = _version_of(url)
-    # Figures are as of the current minute, so that the caches below serve a whole minute.
-    as_of = pd.Timestamp.now(tz=settings().tz).floor("min").to_pydatetime()
+    # Figures are as of the last AS_OF_STEP, so that the caches below serve that long.
+    as_of = pd.Timestamp.now(tz=settings().tz).floor(AS_OF_STEP).to_pydatetime()
     return StoreFacts(_facts_of(url, version), version, as_of)
 
 
@@ -490,7 +493,8 @@ def records_behind(
 ) -> None:
     """Render the records behind a number: which number, which month, and the records."""
     months = month_choices(data)
-    st.session_state.setdefault(_COHORT, "intake")
+    # Nothing is looked up until a figure is chosen: here, by a card's button or a chart.
+    st.session_state.setdefault(_COHORT, None)
     if st.session_state.get(_DRILL_MONTH) not in months:
         st.session_state[_DRILL_MONTH] = overview.month
     left, right = st.columns(2)
@@ -498,6 +502,7 @@ def records_behind(
         t("overview.cohort", lang),
         metrics.COHORTS,
         format_func=lambda name: t(f"cohort.{name}", lang),
+        placeholder=t("overview.choose_cohort", lang),
         key=_COHORT,
     )
     month = right.selectbox(
@@ -519,6 +524,9 @@ def records_behind(
         ):
             st.session_state.pop(_DRILL_VALUE, None)
             st.rerun()
+    if cohort is None:
+        st.caption(t("overview.records_hint", lang))
+        return
     ids = cohort_ids(data, cohort=str(cohort), month=str(month), filters=narrowed)
     st.caption(
         t(
@@ -541,7 +549,7 @@ def _record_downloads(ids: np.ndarray, name: str, lang: str) -> None:
     for column, fmt in zip(columns, downloads_module.DOWNLOAD_FORMATS, strict=False):
         column.download_button(
             t(f"overview.download_{fmt}", lang),
-            data=functools.partial(_records_file, ids, fmt),
+            data=functools.partial(_records_file, lambda: ids, fmt),
             file_name=f"feedback-{name}.{fmt}",
             mime=downloads_module.MIME_TYPES[fmt],
             icon=":material/download:",
@@ -563,11 +571,14 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
             on_click="ignore",
             key=f"download_report_{suffix}",
         )
-    ids = cohort_ids(data, cohort="intake", month=overview.month, filters=filters)
+    # The month's records are found when the button is pressed, not on every run.
+    month_records = functools.partial(
+        _cohort_ids, settings().db_url, data.version, data.as_of, "intake", overview.month, filters
+    )
     for column, fmt in zip(columns[2:], downloads_module.DOWNLOAD_FORMATS, strict=False):
         column.download_button(
             t(f"overview.download_month_{fmt}", lang),
-            data=functools.partial(_records_file, ids, fmt),
+            data=functools.partial(_records_file, month_records, fmt),
             file_name=f"feedback-{overview.month}.{fmt}",
             mime=downloads_module.MIME_TYPES[fmt],
             icon=":material/download:",
@@ -576,8 +587,8 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
         )
 
 
-def _records_file(ids: np.ndarray, fmt: str) -> bytes:
-    return downloads_module.to_spreadsheet(records(ids), fmt, tz=settings().tz)
+def _records_file(ids: Callable[[], np.ndarray], fmt: str) -> bytes:
+    return downloads_module.to_spreadsheet(records(ids()), fmt, tz=settings().tz)
 
 
 def _report_bytes(overview: metrics.Overview, suffix: str, lang: str) -> bytes:
@@ -593,7 +604,5 @@ def definitions(lang: str) -> None:
         for kpi in kpis.KPIS:
             st.markdown(f"**{t(f'kpi.{kpi.key}', lang)}**: {t(f'kpi.{kpi.key}.help', lang)}")
         for name in _SCORECARD_COHORTS:
-            st.markdown(
-                f"**{t(f'scorecard.{name}', lang)}**: {t(f'scorecard.{name}.help', lang)}"
-            )
+            st.markdown(f"**{t(f'scorecard.{name}', lang)}**: {t(f'scorecard.{name}.help', lang)}")
         st.caption(t("report.docs", lang))

@@ -111,6 +111,8 @@ def test_the_records_table_shows_no_personal_data(store_engine: Engine) -> None:
     )
     import_source(store_engine, io.BytesIO(csv_bytes([personal])), file_name="p.csv")
     at = overview({"month": "2026-10"})
+    assert "Choose a figure here" in texts(at)  # nothing is looked up before a choice
+    at.button(key="records_intake").click().run()
     shown = at.dataframe[-1].value.to_csv()
     assert "P" in shown
     for secret in ("Trần Thị Bình", "binh@example.vn", "0912345678", "Lý Thường Kiệt"):
