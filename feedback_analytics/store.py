@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse
+from feedback_analytics.ingest.values import COLUMNS
 
 BATCH_COLUMNS = (
     "file_name",
@@ -87,28 +88,18 @@ def recent_batches(session: Session, *, limit: int = 10) -> pd.DataFrame:
     return frame.astype({name: "int64" for name in BATCH_COLUMNS[3:]})
 
 
-# What the pages show of a record: everything but the customer (who is in `customers`).
+# What the pages show of a record: the canonical columns but the customer's (who lives in
+# `customers`, never read here), and where the category came from.
 RECORD_VIEW_COLUMNS = (
-    "external_id",
-    "channel",
-    "received_at",
-    "product",
-    "category",
+    *(name for name in COLUMNS if not name.startswith("customer_")),
     "category_source",
-    "priority",
-    "department",
-    "assignee",
-    "status",
-    "acknowledged_at",
-    "due_at",
-    "resolved_at",
-    "responded_at",
-    "satisfaction_score",
-    "surveyed_at",
-    "current_feature",
-    "proposal",
-    "reason",
 )
+# Canonical names that the survey table stores under another name.
+_SURVEY_COLUMNS = {
+    "satisfaction_score": SurveyResponse.score,
+    "satisfaction_comment": SurveyResponse.comment,
+    "surveyed_at": SurveyResponse.surveyed_at,
+}
 _ID_CHUNK = 5_000
 
 
@@ -116,9 +107,7 @@ def records_by_id(session: Session, ids: Sequence[int]) -> pd.DataFrame:
     """Return the records with these ids, in the order given: RECORD_VIEW_COLUMNS, no
     personal data (the customer is never read)."""
     columns = [
-        SurveyResponse.score.label("satisfaction_score")
-        if name == "satisfaction_score"
-        else getattr(SurveyResponse if name == "surveyed_at" else Feedback, name)
+        _SURVEY_COLUMNS[name].label(name) if name in _SURVEY_COLUMNS else getattr(Feedback, name)
         for name in RECORD_VIEW_COLUMNS
     ]
     parts = []

@@ -21,7 +21,8 @@ from feedback_analytics.charts import (
 )
 from feedback_analytics.i18n import t
 from feedback_analytics.kpis import KPIS, Unit
-from feedback_analytics.metrics import RECORD_COLUMNS, TIMESTAMP_COLUMNS, Overview, month_overview
+from feedback_analytics.metrics import Overview, month_overview
+from tests.metric_records import frame, rec
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 AS_OF = datetime(2026, 10, 2, 12, tzinfo=HCM)
@@ -29,28 +30,9 @@ MONTHS = [f"2025-{m:02d}" for m in (10, 11, 12)] + [f"2026-{m:02d}" for m in ran
 SCRIPT = "<script>alert(1)</script>"
 
 
-def rec(received: str, **fields: Any) -> dict[str, Any]:
-    """One record: UTC timestamps as ISO text, defaults for the rest."""
-    return {
-        "channel": "email",
-        "category": "Billing",
-        "category_source": "human",
-        "priority": "normal",
-        "department": "Billing",
-        "product": "Portal",
-        "satisfaction_score": None,
-        "received_at": received,
-        **fields,
-    }
-
-
 def records(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The records frame month_overview takes: aware UTC datetimes, NaT and NA when absent."""
-    frame = pd.DataFrame(rows, columns=[*RECORD_COLUMNS, "department", "product"])
-    for column in TIMESTAMP_COLUMNS:
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    frame["satisfaction_score"] = frame["satisfaction_score"].astype("Float64")
-    return frame
+    """The records frame month_overview takes."""
+    return frame(rows, score_dtype="Float64")
 
 
 # September 2026: three received; acknowledgement 1 within, 2 breached (60 h; never, and

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from tests.ingest.helpers import csv_bytes, row
 from tests.test_cli import cli, write
+from tests.test_metrics import EMPTY_MONTH
 
 # October 2026 in company time (UTC+7) is [2026-09-30T17:00Z, 2026-10-31T17:00Z).
 RECORDS = [
@@ -126,34 +127,7 @@ def test_an_empty_month_is_the_documented_object(db: Path) -> None:
         "report", "--month", "2026-05", "--as-of", "2026-10-02T12:00:00+07:00", "--json", db=db
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {
-        "month": "2026-05",
-        "as_of": "2026-10-02T12:00:00+07:00",
-        "intake": {"total": 0, "by_channel": {}, "by_category": {}, "by_priority": {}},
-        "acknowledgement": {
-            "median_hours": None,
-            "p90_hours": None,
-            "within_sla": 0,
-            "breached": 0,
-            "pending": 0,
-            "compliance_pct": None,
-        },
-        "resolution": {
-            "resolved": 0,
-            "median_hours": None,
-            "p90_hours": None,
-            "on_time": 0,
-            "late": 0,
-            "on_time_pct": None,
-        },
-        "backlog_end_of_month": 0,
-        "satisfaction": {
-            "responses": 0,
-            "mean_score": None,
-            "csat_pct": None,
-            "response_rate_pct": None,
-        },
-    }
+    assert json.loads(done.stdout) == EMPTY_MONTH
 
 
 def test_an_empty_store_reports_zeros(tmp_path: Path) -> None:

@@ -12,13 +12,12 @@ import pandas as pd
 import pytest
 
 from feedback_analytics.metrics import (
-    RECORD_COLUMNS,
-    TIMESTAMP_COLUMNS,
     hours_between,
     month_bounds,
     monthly_report,
     percentile,
 )
+from tests import metric_records
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 # October 2026 in company local time is [2026-09-30T17:00Z, 2026-10-31T17:00Z).
@@ -55,25 +54,13 @@ EMPTY_MONTH = {
 
 
 def rec(received: str, **fields: Any) -> dict[str, Any]:
-    """One record row: UTC timestamps as ISO text, defaults for the rest."""
-    return {
-        "channel": "email",
-        "category": "billing",
-        "category_source": "human",
-        "priority": "normal",
-        "satisfaction_score": None,
-        "received_at": received,
-        **fields,
-    }
+    """One record, its category "billing" unless given."""
+    return metric_records.rec(received, **{"category": "billing", **fields})
 
 
 def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The records frame the metrics take: aware UTC datetimes, NaT and NA when absent."""
-    records = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
-    for column in TIMESTAMP_COLUMNS:
-        records[column] = pd.to_datetime(records[column], utc=True)
-    records["satisfaction_score"] = records["satisfaction_score"].astype("Int64")
-    return records
+    """The records frame the metrics take."""
+    return metric_records.frame(rows)
 
 
 def report(
