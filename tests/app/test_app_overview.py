@@ -155,3 +155,17 @@ def test_a_fall_reads_as_a_fall(stored: Engine) -> None:
     received = next(m for m in at.metric if m.label == "Feedback received")
     assert received.value == "0"
     assert received.delta == "-3"  # an ASCII minus: st.metric draws a down arrow for it
+
+
+@pytest.mark.postgres
+def test_the_page_on_postgresql(pg_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedback_analytics.config import get_settings
+
+    monkeypatch.setenv("FEEDBACK_DB_URL", pg_engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    import_source(pg_engine, io.BytesIO(csv_bytes(RECORDS)), file_name="r.csv")
+    at = overview({"month": "2026-10", "channel": "hotline"})
+    assert metric(at, "Feedback received") == "1"
+    at.multiselect(key="channel").unselect("hotline").run()
+    assert metric(at, "Feedback received") == "3"
+    assert metric(at, "Open at month end") == "1"
