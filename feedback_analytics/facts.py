@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +161,10 @@ def facts_frame(table: pa.Table) -> pd.DataFrame:
     return frame[list(FACT_COLUMNS)]
 
 
-# Rows written by an import carry its start time, and it commits later: a snapshot taken in
-# between misses them although their updated_at is older than its newest. Reading again what
-# changed in the hour before the snapshot's newest change covers imports of up to an hour.
+# Rows written by an import carry its start time, and it commits later: a snapshot read in
+# between misses them although their updated_at is older than the read. Reading again what
+# changed since an hour before the snapshot was read covers imports of up to an hour (and
+# clocks of importing machines up to an hour apart).
 REFRESH_OVERLAP = timedelta(hours=1)
 
 
@@ -184,6 +185,7 @@ class FactsSnapshot:
 
     def load(self) -> tuple[pd.DataFrame, str]:
         """Return every record's facts and the data version they are of."""
+        read_at = datetime.now(UTC)
         version = self._version()
         saved = self._read()
         if saved is not None and saved[1] == str(version):
@@ -195,7 +197,7 @@ class FactsSnapshot:
             frame = read_facts(self.engine)
         # A change during the read makes the version stale: keep the frame, skip the file.
         if self._version() == version:
-            self._write(frame, version)
+            self._write(frame, version, read_at=read_at)
         return frame, str(version)
 
     def load_if_current(self) -> pd.DataFrame | None:
@@ -225,6 +227,7 @@ class FactsSnapshot:
         return pd.DataFrame(merged)
 
     def _read(self) -> tuple[pd.DataFrame, str, datetime | None] | None:
+        """Return the saved facts, their data version and when they were read."""
         try:
             with pa.memory_map(str(self.path)) as source:
                 table = pa.ipc.open_file(source).read_all()
@@ -233,20 +236,20 @@ class FactsSnapshot:
         metadata = table.schema.metadata or {}
         if b"data_version" not in metadata:
             return None
-        last_change = metadata.get(b"last_change", b"").decode()
+        read_at = metadata.get(b"read_at", b"").decode()
         return (
             table.to_pandas(split_blocks=True)[list(FACT_COLUMNS)],
             metadata[b"data_version"].decode(),
-            datetime.fromisoformat(last_change) if last_change else None,
+            datetime.fromisoformat(read_at) if read_at else None,
         )
 
-    def _write(self, frame: pd.DataFrame, version: DataVersion) -> None:
+    def _write(self, frame: pd.DataFrame, version: DataVersion, *, read_at: datetime) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata(
             {
                 **(table.schema.metadata or {}),
                 b"data_version": str(version).encode(),
-                b"last_change": _stamp(version.last_change).encode(),
+                b"read_at": read_at.isoformat().encode(),
             }
         )
         try:

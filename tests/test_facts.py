@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -278,21 +278,18 @@ def test_a_newer_store_refreshes_the_snapshot_to_what_a_full_read_gives(
 def test_a_late_commit_within_the_overlap_is_picked_up(
     sqlite_engine: Engine, tmp_path: Path
 ) -> None:
-    def stamp(external_id: str, when: str) -> None:
-        with sqlite_engine.begin() as connection:
-            connection.execute(
-                text("UPDATE feedback SET updated_at = :t WHERE external_id = :e"),
-                {"t": when, "e": external_id},
-            )
-
     load(sqlite_engine, csv_bytes([row(external_id="A"), row(external_id="B")]))
-    stamp("B", "2030-01-01 00:30:00.000000")  # the snapshot's newest change
     snapshot = facts.FactsSnapshot(sqlite_engine, tmp_path / "cache")
     snapshot.load()
-    # An import that started half an hour before that change commits only now: its rows
-    # carry its start time, older than anything the snapshot saw.
+    # An import that started half an hour before the snapshot was read commits only now: its
+    # rows carry its start time, older than the snapshot.
     load(sqlite_engine, csv_bytes([row(external_id="A", department="Late")]), name="late.csv")
-    stamp("A", "2030-01-01 00:00:00.000000")
+    started = (datetime.now(UTC) - timedelta(minutes=30)).replace(tzinfo=None)
+    with sqlite_engine.begin() as connection:
+        connection.execute(
+            text("UPDATE feedback SET updated_at = :t WHERE external_id = 'A'"),
+            {"t": started.isoformat(sep=" ", timespec="microseconds")},
+        )
     frame, _ = snapshot.load()
     assert list(frame.loc[frame["department"] == "Late", "id"]) == [1]
 
