@@ -117,6 +117,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
+    if not args.dry_run and (result.total("inserted") or result.total("updated")):
+        # The dashboard's snapshot, when there is one, follows the import: reports and first
+        # views start from it instead of reading the store again.
+        from feedback_analytics.facts import FactsSnapshot
+
+        engine.dispose()
+        FactsSnapshot(engine, Path(get_settings().cache_dir)).refresh_if_kept()
     for f in result.files:
         for warning in f.warnings:
             _say(f"{f.file}: {warning}")

@@ -200,6 +200,14 @@ class FactsSnapshot:
             self._write(frame, version, read_at=read_at)
         return frame, str(version)
 
+    def refresh_if_kept(self) -> bool:
+        """Bring an existing snapshot up to the store (after an import); False when there is
+        none, which then waits for the dashboard to need it."""
+        if not self.path.exists():
+            return False
+        self.load()
+        return True
+
     def load_if_current(self) -> pd.DataFrame | None:
         """Return the snapshot's facts when it is of the store's current data version."""
         saved = self._read()

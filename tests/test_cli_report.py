@@ -228,3 +228,28 @@ def test_cron_names_the_file_by_month(db: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "reports" / "feedback-2026-10.html").is_file()
+
+
+def test_an_import_brings_a_kept_snapshot_up_to_date(db: Path, tmp_path: Path) -> None:
+    from feedback_analytics.db import make_engine
+    from feedback_analytics.facts import FactsSnapshot
+
+    cache = tmp_path / "cache"
+    env = {"FEEDBACK_CACHE_DIR": str(cache)}
+    more = write(tmp_path, "more.csv", csv_bytes([row(external_id="E", received_at="2026-10-25")]))
+    # No snapshot yet: an import makes none (the dashboard makes it when it needs it).
+    assert cli("import", str(more), db=db, env=env).returncode == 0
+    engine = make_engine(f"sqlite:///{db}")
+    snapshot = FactsSnapshot(engine, cache)
+    assert not snapshot.path.exists()
+    snapshot.load()
+    later = write(
+        tmp_path, "later.csv", csv_bytes([row(external_id="F", received_at="2026-10-26")])
+    )
+    assert cli("import", str(later), db=db, env=env).returncode == 0
+    current = snapshot.load_if_current()
+    assert current is not None and len(current) == len(RECORDS) + 2
+    engine.dispose()
+    # And the report reads it: October now holds five records.
+    done = cli("report", "--month", "2026-10", "--json", db=db, env=env)
+    assert json.loads(done.stdout)["intake"]["total"] == 5
