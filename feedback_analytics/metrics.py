@@ -149,11 +149,6 @@ def percentile(values: Sequence[float] | pd.Series | np.ndarray, q: float) -> fl
     return float(np.percentile(array, q))
 
 
-def choose_survey_time(records: pd.DataFrame) -> pd.Series:
-    """Return each record's survey time: surveyed_at, else responded_at, else resolved_at."""
-    return records["surveyed_at"].fillna(records["responded_at"]).fillna(records["resolved_at"])
-
-
 def monthly_report(
     records: pd.DataFrame | RecordEvents,
     *,

@@ -65,11 +65,6 @@ def store_facts() -> StoreFacts:
     return StoreFacts(_facts_of(url, version), version, as_of)
 
 
-def selection(data: StoreFacts, filters: Filters) -> np.ndarray | None:
-    """Return which records the filters keep (None: all)."""
-    return filters.mask(data.frame)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def _overview(
     url: str, version: str, as_of: datetime, month: str, trend: tuple[str, ...], filters: Filters
