@@ -1,7 +1,8 @@
 """Overview speed: the Overview page's cold render, its reruns, and the app's peak memory.
 
     .venv/bin/python benchmarks/overview_speed.py --records 100000 1000000 [--runs 3] \
-        [--no-new-step] [--no-stale] [--no-server] [--profile]
+        [--no-new-step] [--no-stale] [--scenarios bulk after_10k shared] [--no-baseline] \
+        [--no-server] [--profile]
 
 The targets (issue): with 1,000,000 records in SQLite, the Overview page renders cold in at
 most 3 s, reruns after a filter change in at most 0.3 s (AppTest timing), and the app's peak
@@ -33,12 +34,16 @@ alternating so that all meet the same load:
             with FactsSnapshot(engine, dir).load(), then imports a file of 10,000 new demo
             records (generate_demo(10_000, seed=99, end=2026-10-31), every external_id
             prefixed "NEW-" so that all are inserts; benchmarks/results/new-10000.csv) with
-            `python -m feedback_analytics import FILE --json`, timed. Then a fresh
-            subprocess renders cold with that (now stale) cache directory: the page
-            refreshes the snapshot (FactsSnapshot.load reads again the records written
-            since an instant minus facts.REFRESH_OVERLAP, and merges them in); the
-            parent checks that the snapshot is current afterwards, and a second fresh
-            subprocess renders cold with the refreshed snapshot. report-N.db was written by
+            `python -m feedback_analytics import FILE --json`, timed (its peak RSS too), with
+            FEEDBACK_CACHE_DIR an empty directory of its own: since commit 820723e an import
+            brings a snapshot kept in ITS cache directory up to date, so this is an import
+            that does not see the dashboard's (another machine, user or working directory;
+            the directory is checked to stay empty). Then a fresh subprocess renders cold
+            with that (now stale) cache directory: the page refreshes the snapshot
+            (FactsSnapshot.load reads again the records written since an instant minus
+            facts.REFRESH_OVERLAP, and merges them in); the parent checks that the
+            snapshot is current afterwards, and a second fresh subprocess renders cold
+            with the refreshed snapshot. report-N.db was written by
             ONE bulk import, all its records with the same updated_at. Since commit 1aa1cf1
             the refresh reads what changed since REFRESH_OVERLAP before the snapshot was
             read (`read_at`), so here only the new 10k, the bulk import being older than
@@ -48,12 +53,19 @@ alternating so that all meet the same load:
             timed too) is imported into the copy before its snapshot is built: the store of
             a user who imports regularly; the refresh reads what the two imports wrote
             (the previous one is within REFRESH_OVERLAP of the snapshot).
-            For both, the rows the refresh reads again are counted beforehand (the parent
-            asks the copy which records or surveys changed since that instant). The
-            snapshots are built in fresh processes (the code on disk, as the page's), and a
-            change of the app's code during a run is flagged.
+  after_shared_import  (scenario "shared") the same import into a fresh copy of the
+            bulk-loaded store, but with FEEDBACK_CACHE_DIR the dashboard's cache directory
+            (as when both run with the default data/cache in one working directory): the
+            import refreshes the snapshot itself (its time includes that; the snapshot is
+            checked to be current after it), and one fresh subprocess renders cold.
+            For all, the rows the refresh reads again are counted (the parent asks the copy
+            which records or surveys changed since that instant). The snapshots are built
+            in fresh processes (the code on disk, as the page's), and a change of the app's
+            code during a run is flagged.
 
 Each subprocess reports wall and CPU seconds (all its threads, children included) per step,
+the time the cyclic garbage collector ran in it (gc.callbacks; "N full" = generation-2
+collections, whose pause grows with the number of live objects, not with the step's work),
 at.exception after each run, and its peak RSS: VmHWM of /proc/self/status, and the largest
 child (the SQLite reader that a missing or stale snapshot starts) from
 getrusage(RUSAGE_CHILDREN).
@@ -118,10 +130,12 @@ NEW_RECORDS = 10_000
 NEW_FILE = ("new", 99, "NEW-")  # (name, seed, external_id prefix): the import after the snapshot
 PREVIOUS_FILE = ("prev", 98, "PREV-")  # the import before it, in the stale_after_10k scenario
 NEW_END = date(2026, 10, 31)
-# (mode of the stale render, mode of the refreshed render, a previous import before the snapshot)
+# (mode of the first render, mode of the second render or None, a previous import before the
+# snapshot, the import shares the dashboard's cache directory)
 STALE_SCENARIOS = {
-    "bulk": ("stale_bulk", "refreshed_bulk", False),
-    "after_10k": ("stale_after_10k", "refreshed_after_10k", True),
+    "bulk": ("stale_bulk", "refreshed_bulk", False, False),
+    "after_10k": ("stale_after_10k", "refreshed_after_10k", True, False),
+    "shared": ("after_shared_import", None, False, True),
 }
 MODE_TITLES = {
     "current": "snapshot current",
@@ -130,6 +144,7 @@ MODE_TITLES = {
     "refreshed_bulk": "refreshed: after +10k on the bulk-loaded store",
     "stale_after_10k": "snapshot one import old: +10k after a previous 10k import",
     "refreshed_after_10k": "refreshed: after +10k after a previous 10k import",
+    "after_shared_import": "+10k on the bulk-loaded store, imported with the same cache dir",
 }
 SCRIPT_THREAD = "ScriptRunner.scriptThread"
 OVERVIEW_URL_PATH = "monthly"
@@ -262,6 +277,26 @@ class _Profiles:
         self.top[f"{name}/{thread}"] = text.getvalue()
 
 
+class _Collections:
+    """The time the cyclic garbage collector ran (all threads), and its full collections."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.seconds, self.full, self._started = 0.0, 0, 0.0
+        gc.callbacks.append(self._callback)
+
+    def reset(self) -> None:
+        self.seconds, self.full = 0.0, 0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._started
+        self.full += info["generation"] == 2
+
+
 def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> None:
     """One cold start of the app under AppTest; write its figures to `out` as JSON."""
     record: dict[str, Any] = {"mode": mode, "load_before": os.getloadavg()[0], "steps": {}}
@@ -279,9 +314,12 @@ def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> 
     record["page"] = next(spec.path for spec in PAGES if spec.url_path == OVERVIEW_URL_PATH)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT_S)
 
+    collections = _Collections()
+
     def step(name: str, action: Any) -> None:
         as_of = _step_of(AS_OF_STEP)
         wall, cpu = time.perf_counter(), _cpu_seconds()
+        collections.reset()
         with profiles.step(name):
             action()
         wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
@@ -293,6 +331,8 @@ def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> 
             "cpu_s": cpu,
             "exceptions": exceptions,
             "crossed_step": _step_of(AS_OF_STEP) != as_of,
+            "gc_s": collections.seconds,
+            "gc_full": collections.full,
             "metrics": len(at.metric),
             "caption": str(at.caption[0].value) if len(at.caption) else None,
         }
@@ -442,32 +482,33 @@ def records_file(name: str, seed: int, prefix: str) -> Path:
     return path
 
 
-def import_file(url: str, path: Path) -> dict[str, Any]:
-    """Import a file into the store with the CLI in a fresh process; return time and result."""
+def import_file(url: str, path: Path, cache_dir: Path) -> dict[str, Any]:
+    """Import a file into the store with the CLI in a fresh process, FEEDBACK_CACHE_DIR set
+    to `cache_dir` (since commit 820723e an import brings a snapshot kept there up to date);
+    return its wall time, its peak RSS (the largest process of its tree) and its result."""
     command = [sys.executable, "-m", "feedback_analytics", "import", str(path), "--json"]
-    started = time.perf_counter()
-    completed = subprocess.run(
-        command,
-        env={**os.environ, "FEEDBACK_DB_URL": url},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
-        sys.exit(f"import failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
-    result = json.loads(completed.stdout)
+    env = {**os.environ, "FEEDBACK_DB_URL": url, "FEEDBACK_CACHE_DIR": str(cache_dir)}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    if process.returncode != 0:
+        sys.exit(f"import failed ({process.returncode}):\n{stderr[-2000:]}")
+    result = json.loads(stdout)
     if result["inserted"] != NEW_RECORDS or result["rejected"] or result["updated"]:
         sys.exit(f"{path.name}: not {NEW_RECORDS} inserts: {result}")
-    return {"wall_s": elapsed, "result": result}
+    return {"wall_s": elapsed, "peak_mib": usage.ru_maxrss / 1024, "result": result}
 
 
-def refresh_rereads(db: Path, snapshot_path: Path) -> dict[str, Any]:
-    """Return how many records a refresh of the snapshot reads again, and since when: what
-    changed since REFRESH_OVERLAP before the snapshot's `read_at` (its `last_change` before
-    commit 1aa1cf1)."""
-    import sqlite3
-
+def refresh_since(snapshot_path: Path) -> tuple[str, str]:
+    """Return since when a refresh of the snapshot reads the store again, as text and as the
+    store keeps its times: REFRESH_OVERLAP before the snapshot's `read_at` (its
+    `last_change` before commit 1aa1cf1)."""
     import pandas as pd
     import pyarrow as pa
 
@@ -478,7 +519,14 @@ def refresh_rereads(db: Path, snapshot_path: Path) -> dict[str, Any]:
     basis = next(key for key in (b"read_at", b"last_change") if metadata.get(key))
     moment = pd.Timestamp(metadata[basis].decode())
     since = (moment - REFRESH_OVERLAP).tz_convert("UTC").tz_localize(None)
-    bound = since.isoformat(sep=" ", timespec="microseconds")  # as the store keeps its times
+    return f"{basis.decode()} {moment}", since.isoformat(sep=" ", timespec="microseconds")
+
+
+def refresh_rereads(db: Path, since: tuple[str, str]) -> dict[str, Any]:
+    """Return how many records a refresh from `since` (refresh_since) reads again."""
+    import sqlite3
+
+    basis, bound = since
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         (count,) = connection.execute(
@@ -489,7 +537,7 @@ def refresh_rereads(db: Path, snapshot_path: Path) -> dict[str, Any]:
         (records,) = connection.execute("SELECT count(*) FROM feedback").fetchone()
     finally:
         connection.close()
-    return {"basis": f"{basis.decode()} {moment}", "reread": count, "records": records}
+    return {"basis": basis, "reread": count, "records": records}
 
 
 def snapshot_current(url: str, directory: Path) -> bool:
@@ -504,6 +552,34 @@ def snapshot_current(url: str, directory: Path) -> bool:
         engine.dispose()
 
 
+def _stale_renders(
+    env: dict[str, str],
+    url: str,
+    cache: Path,
+    prep: dict[str, Any],
+    scenario: str,
+    *,
+    profile: Path | None,
+) -> list[dict[str, Any]]:
+    """Render cold with the stale snapshot, then (unless profiling) with the refreshed one."""
+    stale_mode, refreshed_mode, _, _ = STALE_SCENARIOS[scenario]
+    prep["stale_before_render"] = not snapshot_current(url, cache)
+    if not prep["stale_before_render"]:
+        sys.exit("the snapshot is still current after the import: nothing to measure")
+    results = []
+    result = run_child(env, "stale", cache, profile=profile, new_step=False)
+    result["mode"] = stale_mode
+    results.append(result)
+    prep["current_after_stale_render"] = snapshot_current(url, cache)
+    if not prep["current_after_stale_render"]:
+        print(f"  WARNING: {stale_mode}: the snapshot was not refreshed", file=sys.stderr)
+    if profile is None and refreshed_mode is not None:
+        result = run_child(env, "refreshed", cache, profile=None, new_step=False)
+        result["mode"] = refreshed_mode
+        results.append(result)
+    return results
+
+
 def stale_run(
     env: dict[str, str],
     db: Path,
@@ -515,10 +591,14 @@ def stale_run(
     """Run one stale scenario on a fresh working copy of the store (deleted afterwards).
 
     Return the preparation's figures (imports, snapshot, rows read again) and the figures
-    of the stale cold render and (unless profiling) of the refreshed one."""
-    stale_mode, refreshed_mode, previous = STALE_SCENARIOS[scenario]
+    of the stale cold render and (unless profiling) of the refreshed one; in the "shared"
+    scenario the import itself refreshes the snapshot, and there is one cold render."""
+    stale_mode, _, previous, shared = STALE_SCENARIOS[scenario]
     work = RESULTS / f"overview-work-{uuid.uuid4().hex[:8]}.db"
     cache = Path(tempfile.mkdtemp(dir=RESULTS, prefix="overview-stale-cache-"))
+    # Where the other imports look for a snapshot: an empty directory of their own (an import
+    # from another machine, user or working directory), so the dashboard's stays stale.
+    import_cache = Path(tempfile.mkdtemp(dir=RESULTS, prefix="overview-import-cache-"))
     companions = [work.with_name(work.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
     prep: dict[str, Any] = {"scenario": scenario, "code_digest": code_state()["digest"]}
     results = []
@@ -531,29 +611,28 @@ def stale_run(
         prep["copy_s"] = time.perf_counter() - started
         url = f"sqlite:///{work.resolve()}"
         if previous:
-            prep["previous_import"] = import_file(url, files["prev"])
+            prep["previous_import"] = import_file(url, files["prev"], import_cache)
         prep["snapshot"] = build_snapshot(url, cache)
-        prep["import"] = import_file(url, files["new"])
-        snapshot_path = next(cache.glob("facts-*.arrow"))
-        prep["refresh"] = refresh_rereads(work, snapshot_path)
-        prep["stale_before_render"] = not snapshot_current(url, cache)
-        if not prep["stale_before_render"]:
-            sys.exit("the snapshot is still current after the import: nothing to measure")
+        since = refresh_since(next(cache.glob("facts-*.arrow")))
+        prep["import"] = import_file(url, files["new"], cache if shared else import_cache)
+        prep["refresh"] = refresh_rereads(work, since)
+        if list(import_cache.iterdir()):
+            sys.exit(f"an import wrote into its own empty cache directory: {import_cache}")
         run_env = {**env, "FEEDBACK_DB_URL": url}
-        result = run_child(run_env, "stale", cache, profile=profile, new_step=False)
-        result["mode"] = stale_mode
-        results.append(result)
-        prep["current_after_stale_render"] = snapshot_current(url, cache)
-        if not prep["current_after_stale_render"]:
-            print(f"  WARNING: {stale_mode}: the snapshot was not refreshed", file=sys.stderr)
-        if profile is None:
-            result = run_child(run_env, "refreshed", cache, profile=None, new_step=False)
-            result["mode"] = refreshed_mode
+        if shared:
+            prep["current_after_import"] = snapshot_current(url, cache)
+            if not prep["current_after_import"]:
+                print("  WARNING: shared: the import did not refresh the snapshot", file=sys.stderr)
+            result = run_child(run_env, "refreshed", cache, profile=profile, new_step=False)
+            result["mode"] = stale_mode
             results.append(result)
+        else:
+            results += _stale_renders(run_env, url, cache, prep, scenario, profile=profile)
     finally:
         for path in (work, *companions):
             path.unlink(missing_ok=True)
         shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(import_cache, ignore_errors=True)
     prep["code_changed_during_run"] = code_state()["digest"] != prep["code_digest"]
     if prep["code_changed_during_run"]:
         print(f"  WARNING: {scenario}: the app's code changed during this run", file=sys.stderr)
@@ -566,9 +645,17 @@ def print_prep(records: int, run: int | str, prep: dict[str, Any]) -> None:
         parts.append(f"previous 10k import {prep['previous_import']['wall_s']:.2f} s")
     snapshot, refresh = prep["snapshot"], prep["refresh"]
     parts.append(f"snapshot {snapshot['rows']:,} rows built in {snapshot['snapshot_load_s']} s")
-    parts.append(f"10k import {prep['import']['wall_s']:.2f} s")
+    shared = "current_after_import" in prep
     parts.append(
-        f"the refresh reads {refresh['reread']:,} of {refresh['records']:,} records again "
+        f"10k import {prep['import']['wall_s']:.2f} s (peak {prep['import']['peak_mib']:.0f} MiB"
+        + (", the dashboard's cache dir" if shared else ", its own empty cache dir")
+        + ")"
+    )
+    if shared:
+        parts.append(f"snapshot current after it: {prep['current_after_import']}")
+    parts.append(
+        f"the {'import' if shared else 'page'}'s refresh reads {refresh['reread']:,} of "
+        f"{refresh['records']:,} records again "
         f"(changed since the snapshot's {refresh['basis']} - overlap)"
     )
     print(
@@ -724,7 +811,8 @@ def print_run(records: int, run: int | str, result: dict[str, Any]) -> None:
     for name, step in result["steps"].items():
         flag = " (CROSSED AN AS_OF STEP)" if step["crossed_step"] else ""
         flag += " EXCEPTION" if step["exceptions"] else ""
-        parts.append(f"{name} {step['wall_s']:.3f} s [CPU {step['cpu_s']:.2f}]{flag}")
+        collected = f", GC {step['gc_s']:.2f} ({step['gc_full']} full)" if step.get("gc_s") else ""
+        parts.append(f"{name} {step['wall_s']:.3f} s [CPU {step['cpu_s']:.2f}{collected}]{flag}")
     parts.append(
         f"VmHWM {result['vmhwm_mib']:.0f} MiB, child {result['children_maxrss_mib']:.0f} MiB"
     )
@@ -747,7 +835,7 @@ def summarize(
     rows = []
 
     def walls(mode: str, step: str) -> list[float]:
-        return [r["steps"][step]["wall_s"] for r in runs[mode] if step in r["steps"]]
+        return [r["steps"][step]["wall_s"] for r in runs.get(mode, []) if step in r["steps"]]
 
     for mode, title in MODE_TITLES.items():
         for step, label, target in COLD_STEPS:
@@ -805,6 +893,8 @@ def summarize(
             ("previous_import", "previous 10k file, before the snapshot"),
             ("import", "the new 10k file, after the snapshot"),
         ):
+            if key == "import" and STALE_SCENARIOS[scenario][3]:
+                label += ", refreshing it (the dashboard's cache dir)"
             values = [prep[key]["wall_s"] for prep in made if key in prep]
             if values:
                 imports.append(
@@ -813,13 +903,17 @@ def summarize(
                         "what": label,
                         "runs_s": [round(v, 3) for v in values],
                         "best_s": round(min(values), 3),
+                        "peak_mib": round(max(prep[key]["peak_mib"] for prep in made)),
                     }
                 )
     refreshes = {
         scenario: {
             "reread": sorted({prep["refresh"]["reread"] for prep in made}),
             "records": sorted({prep["refresh"]["records"] for prep in made}),
-            "refreshed": all(prep["current_after_stale_render"] for prep in made),
+            "refreshed": all(
+                prep.get("current_after_stale_render", prep.get("current_after_import"))
+                for prep in made
+            ),
             "code_changed_during_runs": [
                 number for number, prep in enumerate(made, 1) if prep["code_changed_during_run"]
             ],
@@ -875,15 +969,20 @@ def print_table(summary: dict[str, Any]) -> None:
         )
     if summary["imports"]:
         print(
-            "\n| import (python -m feedback_analytics import FILE --json) | runs (s) | best (s) |"
+            "\n| import (python -m feedback_analytics import FILE --json) | runs (s) | best (s) "
+            "| peak RSS (MiB) |"
         )
-        print("|---|---|---:|")
+        print("|---|---|---:|---:|")
         for row in summary["imports"]:
             runs = ", ".join(f"{v:.3f}" for v in row["runs_s"])
-            print(f"| {row['scenario']}: {row['what']} | {runs} | {row['best_s']:.3f} |")
-        for scenario, refresh in summary["refreshes"].items():
             print(
-                f"\n{scenario}: the stale render's refresh read {refresh['reread']} of "
+                f"| {row['scenario']}: {row['what']} | {runs} | {row['best_s']:.3f} | "
+                f"{row['peak_mib']} |"
+            )
+        for scenario, refresh in summary["refreshes"].items():
+            who = "the import" if STALE_SCENARIOS[scenario][3] else "the stale render"
+            print(
+                f"\n{scenario}: {who}'s refresh read {refresh['reread']} of "
                 f"{refresh['records']} records again; snapshot current afterwards: "
                 f"{'yes' if refresh['refreshed'] else 'NO'}"
                 + (
@@ -919,6 +1018,19 @@ def main() -> None:
         help="the cold renders after a 10k import into a copy of the store (snapshot stale)",
     )
     parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        choices=list(STALE_SCENARIOS),
+        default=list(STALE_SCENARIOS),
+        help="which import scenarios (with --stale; default all)",
+    )
+    parser.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the current and empty runs (and the server)",
+    )
+    parser.add_argument(
         "--server", action=argparse.BooleanOptionalAction, default=True, help="real server too"
     )
     parser.add_argument("--profile", action="store_true", help="one more profiled run per kind")
@@ -943,6 +1055,10 @@ def main() -> None:
             name: records_file(name, seed, prefix)
             for name, seed, prefix in (NEW_FILE, PREVIOUS_FILE)
         }
+    # A partial run (some kinds of run only) keeps the full run's JSON: it is named apart.
+    kinds = [*(["baseline"] if args.baseline else []), *(args.scenarios if args.stale else [])]
+    full = args.baseline and args.stale and set(args.scenarios) == set(STALE_SCENARIOS)
+    suffix = "" if full else "-" + "-".join(kinds or ["nothing"])
     summaries = []
     for records in args.records:
         db = store_of(records)
@@ -963,7 +1079,7 @@ def main() -> None:
         runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODE_TITLES}
         preps: dict[str, list[dict[str, Any]]] = {}
         for run in range(1, args.runs + 1):
-            for mode in ("current", "empty"):
+            for mode in ("current", "empty") if args.baseline else ():
                 empty_dir = Path(tempfile.mkdtemp(dir=RESULTS, prefix="overview-empty-"))
                 try:
                     directory = current_dir if mode == "current" else empty_dir
@@ -972,7 +1088,7 @@ def main() -> None:
                     shutil.rmtree(empty_dir, ignore_errors=True)
                 runs[mode].append(result)
                 print_run(records, run, result)
-            for scenario in STALE_SCENARIOS if args.stale else ():
+            for scenario in args.scenarios if args.stale else ():
                 prep, results = stale_run(env, db, scenario, files)
                 preps.setdefault(scenario, []).append(prep)
                 print_prep(records, run, prep)
@@ -981,7 +1097,7 @@ def main() -> None:
                     print_run(records, run, result)
         runs = {mode: made for mode, made in runs.items() if made}
         servers: dict[str, dict[str, Any]] = {}
-        if args.server:
+        if args.server and args.baseline:
             for mode in ("current", "empty"):
                 empty_dir = Path(tempfile.mkdtemp(dir=RESULTS, prefix="overview-empty-"))
                 try:
@@ -1008,7 +1124,8 @@ def main() -> None:
         summary = summarize(records, context, runs, servers, preps)
         if args.profile:
             profiles = {}
-            for mode in ("current", "empty", *(STALE_SCENARIOS if args.stale else ())):
+            baseline = ("current", "empty") if args.baseline else ()
+            for mode in (*baseline, *(args.scenarios if args.stale else ())):
                 prefix = RESULTS / f"overview_profile-{records}-{mode}"
                 if mode in STALE_SCENARIOS:
                     prep, results = stale_run(env, db, mode, files, profile=prefix)
@@ -1037,7 +1154,7 @@ def main() -> None:
                     if name == "overview" or name in over:
                         header = f"--- profile {records:,} {mode} {key} ---"
                         print(f"\n{header}\n{text}", file=sys.stderr)
-        (RESULTS / f"overview_speed-{records}.json").write_text(
+        (RESULTS / f"overview_speed-{records}{suffix}.json").write_text(
             json.dumps(summary, indent=2, ensure_ascii=False)
         )
         summaries.append(summary)
