@@ -50,10 +50,23 @@ def to_spreadsheet(frame: pd.DataFrame, fmt: str, *, tz: tzinfo, sheet: str = "r
             f"XLSX holds at most {XLSX_ROW_LIMIT:,} rows and these are {len(cells):,}; "
             "download CSV instead"
         )
+    buffer = io.BytesIO()
+    workbook = text_workbook(buffer)
+    worksheet = workbook.add_worksheet(sheet[:31])
+    worksheet.write_row(0, 0, [str(name) for name in cells.columns])
+    for row, values in enumerate(cells.itertuples(index=False), start=1):
+        for column, value in enumerate(values):
+            _write_cell(worksheet, row, column, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def text_workbook(buffer: io.BytesIO) -> Any:
+    """Return an in-memory xlsxwriter workbook that writes every string as text: never a
+    formula, a link or a number."""
     import xlsxwriter
 
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
+    return xlsxwriter.Workbook(
         buffer,
         {
             "in_memory": True,
@@ -62,13 +75,6 @@ def to_spreadsheet(frame: pd.DataFrame, fmt: str, *, tz: tzinfo, sheet: str = "r
             "strings_to_numbers": False,
         },
     )
-    worksheet = workbook.add_worksheet(sheet[:31])
-    worksheet.write_row(0, 0, [str(name) for name in cells.columns])
-    for row, values in enumerate(cells.itertuples(index=False), start=1):
-        for column, value in enumerate(values):
-            _write_cell(worksheet, row, column, value)
-    workbook.close()
-    return buffer.getvalue()
 
 
 def _text(value: Any) -> str:

@@ -20,7 +20,6 @@ from typing import Any
 
 import jinja2
 import plotly.graph_objects as go
-import xlsxwriter
 
 from feedback_analytics.charts import (
     DECIMALS,
@@ -32,6 +31,7 @@ from feedback_analytics.charts import (
     trend_figure,
     value_label,
 )
+from feedback_analytics.downloads import text_workbook
 from feedback_analytics.i18n import MISSING, format_datetime, format_number, t
 from feedback_analytics.kpis import KPI_BY_KEY, KPIS, SMALL_SAMPLE, Kpi, Unit, csat_interval
 from feedback_analytics.metrics import MonthFigures, Overview
@@ -447,15 +447,7 @@ class _Sheet:
 
 def _xlsx(c: _Content) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = text_workbook(buffer)
     workbook.set_properties({"title": c.title})
     formats = _formats(workbook)
     names = _SheetNames()
