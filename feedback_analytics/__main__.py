@@ -1,5 +1,5 @@
 """The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
-report)."""
+report, train, classify, evaluate)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from feedback_analytics.db import DatabaseUnavailable, ensure_schema, make_engin
 from feedback_analytics.errors import ActionableError
 
 log = logging.getLogger("feedback_analytics")
+
+
+# How many labelled demo records the demo's first model learns from.
+DEMO_TRAINING_RECORDS = 3_000
 
 
 class UsageError(Exception):
@@ -76,6 +80,20 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         f"Added {result.inserted:,} demo records ({result.updated:,} updated) "
         f"received up to {end.isoformat()}."
     )
+    if args.train:
+        from feedback_analytics.classify import service
+
+        # A first model from a sample of the labels: quick enough for `make run`. The Model
+        # page (or `train`) retrains on every label.
+        trained = service.train_model(
+            engine, created_by="demo", activate=True, max_records=DEMO_TRAINING_RECORDS
+        )
+        classified = service.classify_store(engine, threshold=get_settings().review_threshold)
+        _say(
+            f"Trained model {trained.version} on {trained.n_train:,} of the demo's labels "
+            f"(cross-validated accuracy {trained.metrics['accuracy']:.1%}). "
+            + _classified_message(classified)
+        )
     return 0
 
 
@@ -192,6 +210,79 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the classifier on the human labels; activate it and categorise unless told not to."""
+    from feedback_analytics.classify import service
+
+    engine = _engine()
+    result = service.train_model(
+        engine,
+        created_by="command line",
+        activate=args.activate,
+        progress=_progress_bar(args, "Training"),
+    )
+    skipped = ", ".join(f"{k} ({v})" for k, v in result.skipped_labels.items())
+    _say(
+        f"Trained model {result.version} on {result.n_train:,} labelled records, "
+        f"{len(result.labels)} categories: cross-validated accuracy "
+        f"{result.metrics['accuracy']:.1%}, macro-F1 {result.metrics['macro_f1']:.3f}."
+        + (f" Too few examples to learn: {skipped}." if skipped else "")
+    )
+    output = result.as_json()
+    if args.activate:
+        classified = service.classify_store(engine, threshold=get_settings().review_threshold)
+        output["classify"] = classified.as_json()
+        _say(_classified_message(classified))
+    else:
+        _say("Not activated: the active model is unchanged.")
+    if args.json:
+        print(json.dumps(output, ensure_ascii=False))
+    return 0
+
+
+def _classified_message(result: Any) -> str:
+    return (
+        f"Categorised {result.classified:,} records with model {result.version}; "
+        f"{result.to_review:,} less confident than {result.threshold:.0%} await review."
+    )
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Categorise every record without a human label with the active model."""
+    from feedback_analytics.classify import service
+
+    result = service.classify_store(_engine(), threshold=get_settings().review_threshold)
+    if result.version is None:
+        _say("No active model: train one first (python -m feedback_analytics train).")
+        if args.json:
+            print(json.dumps(result.as_json()))
+        return 1
+    _say(_classified_message(result))
+    if args.json:
+        print(json.dumps(result.as_json()))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Train the production recipe on one labelled CSV and score it on another."""
+    from feedback_analytics.classify.evaluate import evaluate_files
+
+    figures = evaluate_files(
+        Path(args.train),
+        Path(args.test),
+        text_column=args.text_column,
+        label_column=args.label_column,
+    )
+    _say(
+        f"accuracy {figures['accuracy']:.4f}, macro-F1 {figures['macro_f1']:.4f} on "
+        f"{figures['n_test']:,} texts ({figures['n_labels']} labels, trained on "
+        f"{figures['n_train']:,} in {figures['fit_seconds']:.1f} s, backend {figures['backend']})"
+    )
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
 def _month(value: str) -> str:
     from feedback_analytics.metrics import month_bounds
 
@@ -239,6 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--seed", type=int, default=42)
     sub.add_argument("--end", type=_month_day, help="last day of the data (default: today)")
     sub.add_argument("--if-empty", action="store_true", help="only when the store is empty")
+    sub.add_argument(
+        "--train",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="train and activate a first classifier on the demo's labels (default: yes)",
+    )
     sub.set_defaults(func=cmd_seed_demo)
 
     sub = commands.add_parser("import", help="import canonical record files")
@@ -271,6 +368,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--lang", choices=("en", "vi"), default="en", help="language of --out")
     sub.set_defaults(func=cmd_report)
+
+    sub = commands.add_parser("train", help="train the category classifier on the human labels")
+    sub.add_argument(
+        "--activate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="make it the active model and categorise the records (default: yes)",
+    )
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_train)
+
+    sub = commands.add_parser("classify", help="categorise what has no human label")
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_classify)
+
+    sub = commands.add_parser("evaluate", help="train on one labelled CSV, score on another")
+    sub.add_argument("--train", required=True, metavar="FILE")
+    sub.add_argument("--test", required=True, metavar="FILE")
+    sub.add_argument("--text-column", default="text")
+    sub.add_argument("--label-column", default="category")
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_evaluate)
     return parser
 
 

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         default=100_000, gt=0, description="Longest text a record field may hold."
     )
     demo_records: int = Field(default=20_000, ge=0, description="Records `make run` seeds.")
+    review_threshold: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A prediction less confident than this leaves the record to a reviewer.",
+    )
     cache_dir: str = Field(
         default="data/cache",
         description="Where the dashboard keeps its snapshot of the metric columns (a cache).",

@@ -658,3 +658,31 @@ def months_between(first: str, last: str) -> list[str]:
     end, _ = month_bounds(last, _UTC)
     count = (end.year - start.year) * 12 + end.month - start.month + 1
     return [shift_month(first, offset) for offset in range(max(count, 0))]
+
+
+def intake_by_month(
+    events: RecordEvents, *, dimension: str, months: Sequence[str], tz: tzinfo
+) -> pd.DataFrame:
+    """Return intake (records received) per month and value of `dimension`: month, value, count.
+
+    Values count as `intake.by_*` does for each month (an empty category is "uncategorised",
+    other empty values ""); months and values without records are left out.
+    """
+    starts, ends = _bounds(months, tz)
+    codes, labels = events.dimension(dimension)
+    empty = UNCATEGORISED if dimension == "category" else ""
+    names = np.array([*labels, empty], dtype=object)
+    month = np.searchsorted(ends, events.received, side="right")
+    inside = events.exists & (month < len(months))
+    inside[inside] &= events.received[inside] >= starts[month[inside]]
+    counts = (
+        pd.DataFrame(
+            {"month": month[inside], "value": np.where(codes < 0, len(labels), codes)[inside]}
+        )
+        .value_counts()
+        .rename("count")
+        .reset_index()
+    )
+    counts["month"] = [months[i] for i in counts["month"]]
+    counts["value"] = names[counts["value"].to_numpy()]
+    return counts.sort_values(["month", "count"], ascending=[True, False], ignore_index=True)

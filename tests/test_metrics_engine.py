@@ -263,3 +263,38 @@ def test_trailing_and_between_months() -> None:
     assert trailing_months("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
     assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
     assert months_between("2026-02", "2025-11") == []
+
+
+@pytest.mark.parametrize("dimension", ["category", "channel", "department"])
+def test_intake_by_month_equals_each_months_report(records: pd.DataFrame, dimension: str) -> None:
+    from feedback_analytics.metrics import intake_by_month
+
+    events = RecordEvents.of(records, as_of=AS_OF, target_hours=48)
+    counts = intake_by_month(events, dimension=dimension, months=MONTHS, tz=HCM)
+    key = f"by_{dimension}"
+    for month in MONTHS:
+        report = monthly_report(records, month=month, as_of=AS_OF, tz=HCM)
+        got = counts[counts["month"] == month].set_index("value")["count"].to_dict()
+        if key in report["intake"]:
+            assert got == report["intake"][key]
+        assert sum(got.values()) == report["intake"]["total"]
+
+
+def test_intake_by_month_uses_company_months_and_hides_the_future() -> None:
+    from feedback_analytics.metrics import intake_by_month
+    from tests.metric_records import frame, rec
+
+    records = frame(
+        [
+            # 23:30 UTC on 30 September is 06:30 on 1 October in company time.
+            rec("2026-09-30T23:30:00Z", category="VPN"),
+            rec("2026-09-30T16:59:00Z", category=None),
+            rec("2026-10-25T00:00:00Z", category="VPN"),  # after as_of: not received yet
+        ]
+    )
+    events = RecordEvents.of(records, as_of=AS_OF, target_hours=48)
+    counts = intake_by_month(events, dimension="category", months=["2026-09", "2026-10"], tz=HCM)
+    assert counts.to_dict("records") == [
+        {"month": "2026-09", "value": "uncategorised", "count": 1},
+        {"month": "2026-10", "value": "VPN", "count": 1},
+    ]

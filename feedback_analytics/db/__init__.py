@@ -6,7 +6,9 @@ from feedback_analytics.db.engine import (
     make_engine,
 )
 from feedback_analytics.db.models import (
+    AuditEvent,
     Base,
+    ClassifierModel,
     Customer,
     Feedback,
     ImportBatch,
@@ -16,7 +18,9 @@ from feedback_analytics.db.models import (
 )
 
 __all__ = [
+    "AuditEvent",
     "Base",
+    "ClassifierModel",
     "Customer",
     "DatabaseUnavailable",
     "Feedback",

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -157,6 +158,11 @@ class Feedback(Base):
     category_source: Mapped[str | None] = mapped_column(String(8))
     category_confidence: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[str | None] = mapped_column(String(64))
+    # The last model prediction, kept beside the label: the review queue reads it, and once a
+    # person labels the record it measures the model against that person's decision.
+    predicted_category: Mapped[str | None] = mapped_column(Text)
+    predicted_confidence: Mapped[float | None] = mapped_column(Float, index=True)
+    predicted_by: Mapped[str | None] = mapped_column(String(64))
     priority: Mapped[str] = mapped_column(String(8), default="normal")
     department: Mapped[str | None] = mapped_column(Text)
     assignee: Mapped[str | None] = mapped_column(Text)
@@ -213,3 +219,39 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_by: Mapped[str] = mapped_column(String(200))
+
+
+class ClassifierModel(Base):
+    """A trained category classifier: the skops file and what it was trained and measured on."""
+
+    __tablename__ = "classifier_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    backend: Mapped[str] = mapped_column(String(32))
+    n_train: Mapped[int] = mapped_column(Integer)
+    labels: Mapped[list[str]] = mapped_column(JSON)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    library_versions: Mapped[dict[str, str]] = mapped_column(JSON)
+    # Cross-validated figures: accuracy, macro and weighted F1, per label, confusion matrix.
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The trained pipeline in skops format (loaded with an allow-list of types only).
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """One thing a person did that the policy asks to account for (append-only)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    feedback_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # What changed, without personal data: e.g. {"from": "billing", "to": "wifi"}.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,1 @@
+"""The feedback classifier: one scikit-learn recipe, stored models, review and insight."""

@@ -1,0 +1,208 @@
+"""The one classifier recipe for any label set: features, a linear model, calibrated confidence.
+
+`fit_recipe` chooses the regularisation by stratified cross-validation on the training data
+only, measures the chosen setting on the same out-of-fold predictions (so the figures shown
+for a model are cross-validated), fits the temperature that turns the model's scores into
+calibrated probabilities on those predictions, and fits the final model on all the data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from feedback_analytics.classify.text import WordAnalyzer, normalize_text, strip_accents
+from feedback_analytics.errors import ActionableError
+
+# Regularisation strengths tried by cross-validation (LinearSVC's C).
+C_GRID: tuple[float, ...] = (0.25, 0.5, 1.0)
+MAX_FOLDS = 5
+# Above this many training records, three folds measure as well and cost less.
+LARGE = 5_000
+LARGE_FOLDS = 3
+N_JOBS = 2
+# A label needs this many examples to be learnt and measured (one per fold at least).
+MIN_EXAMPLES = 3
+RANDOM_STATE = 0
+
+Progress = Callable[[int, int], None]
+
+
+def build_features(*, window: int = 0, char_ngram: tuple[int, int] = (2, 5)) -> FeatureUnion:
+    """Return the TF-IDF blocks: words and characters, on the accented and accent-free text."""
+    blocks = []
+    for accents, tag, prepare in (
+        (True, "accented", normalize_text),
+        (False, "plain", strip_accents),
+    ):
+        blocks.append(
+            (
+                f"words_{tag}",
+                TfidfVectorizer(
+                    analyzer=WordAnalyzer(accents=accents, ngram=2, window=window),
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            )
+        )
+        blocks.append(
+            (
+                f"chars_{tag}",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=char_ngram,
+                    preprocessor=prepare,
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            )
+        )
+    return FeatureUnion(blocks)
+
+
+class TemperatureScaledClassifier(ClassifierMixin, BaseEstimator):
+    """A fitted linear model whose scores become probabilities as softmax(score / temperature)."""
+
+    def __init__(self, estimator: Any = None, temperature: float = 1.0) -> None:
+        self.estimator = estimator
+        self.temperature = temperature
+
+    def fit(self, X: Any, y: Any) -> TemperatureScaledClassifier:
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        return _scores(self.estimator_.decision_function(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return softmax(self.decision_function(X) / self.temperature, axis=1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+
+def _scores(decision: np.ndarray) -> np.ndarray:
+    # A two-label model gives one score per text; make it one per label.
+    return np.c_[-decision, decision] / 2 if decision.ndim == 1 else decision
+
+
+def _fold_scores(
+    matrix: Any, y: np.ndarray, c: float, train: np.ndarray, test: np.ndarray
+) -> np.ndarray:
+    # Each fold's training part holds every label: each has at least `folds` examples.
+    model = LinearSVC(C=c, random_state=RANDOM_STATE).fit(matrix[train], y[train])
+    return _scores(model.decision_function(matrix[test]))
+
+
+def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Return the temperature minimising the log-loss of softmax(scores / T) (labels: indexes)."""
+
+    def log_loss(log_t: float) -> float:
+        logp = log_softmax(scores / np.exp(log_t), axis=1)
+        return float(-logp[np.arange(len(labels)), labels].mean())
+
+    result = minimize_scalar(log_loss, bounds=(-7.0, 5.0), method="bounded")
+    return float(np.exp(result.x))
+
+
+@dataclass
+class FittedRecipe:
+    """The trained pipeline, the settings chosen, and its cross-validated predictions."""
+
+    pipeline: Pipeline
+    params: dict[str, Any]
+    labels: list[str]
+    skipped_labels: dict[str, int]
+    cv_true: np.ndarray
+    cv_pred: np.ndarray
+    cv_confidence: np.ndarray
+    cv_scores: dict[str, float] = field(default_factory=dict)
+    fit_seconds: float = 0.0
+
+
+class TooFewExamples(ActionableError, ValueError):
+    """The labelled data cannot train a classifier; the message says what is missing."""
+
+
+def fit_recipe(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    c_grid: Sequence[float] = C_GRID,
+    window: int = 0,
+    progress: Progress | None = None,
+) -> FittedRecipe:
+    """Return the recipe fitted on (texts, labels), with C chosen by stratified CV."""
+    started = time.perf_counter()
+    x_all = np.asarray(texts, dtype=object)
+    y_all = np.asarray(labels, dtype=object).astype(str)
+    names, counts = np.unique(y_all, return_counts=True)
+    skipped = {str(n): int(c) for n, c in zip(names, counts, strict=True) if c < MIN_EXAMPLES}
+    keep = ~np.isin(y_all, list(skipped))
+    x, y = x_all[keep], y_all[keep]
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise TooFewExamples(
+            f"training needs at least 2 categories with {MIN_EXAMPLES} or more labelled records "
+            f"each; there are {len(classes)}"
+            + (f" (too few examples: {', '.join(sorted(skipped))})" if skipped else "")
+        )
+    folds = min(
+        MAX_FOLDS if len(y) <= LARGE else LARGE_FOLDS,
+        int(np.unique(y, return_counts=True)[1].min()),
+    )
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
+    index = {label: i for i, label in enumerate(classes)}
+    y_index = np.array([index[v] for v in y])
+    total = 3
+    # The vocabulary and IDF weights use no label, so they are learnt once from all the
+    # training texts; only the supervised model is refitted per fold and setting.
+    features = build_features(window=window)
+    matrix = features.fit_transform(x)
+    if progress:
+        progress(1, total)
+    tasks = [(c, train, test) for train, test in splitter.split(x, y) for c in c_grid]
+    # Worker processes pay off only when each fit is long.
+    fold_scores = Parallel(n_jobs=N_JOBS if len(y) > LARGE else 1)(
+        delayed(_fold_scores)(matrix, y_index, c, train, test) for c, train, test in tasks
+    )
+    oof = {c: np.zeros((len(y), len(classes)), dtype=np.float64) for c in c_grid}
+    for (c, _, test), scores in zip(tasks, fold_scores, strict=True):
+        oof[c][test] = scores
+    if progress:
+        progress(2, total)
+    accuracy = {c: float((oof[c].argmax(axis=1) == y_index).mean()) for c in c_grid}
+    best_c = max(c_grid, key=lambda c: (accuracy[c], -c))
+    temperature = fit_temperature(oof[best_c], y_index)
+    proba = softmax(oof[best_c] / temperature, axis=1)
+    model = TemperatureScaledClassifier(
+        LinearSVC(C=best_c, random_state=RANDOM_STATE), temperature=temperature
+    ).fit(matrix, y)
+    # Both steps are fitted already: the pipeline only chains them for prediction.
+    pipeline = Pipeline([("features", features), ("model", model)])
+    if progress:
+        progress(total, total)
+    return FittedRecipe(
+        pipeline=pipeline,
+        params={"C": best_c, "window": window, "folds": folds, "temperature": temperature},
+        labels=[str(c) for c in classes],
+        skipped_labels=skipped,
+        cv_true=y,
+        cv_pred=classes[proba.argmax(axis=1)],
+        cv_confidence=proba.max(axis=1),
+        cv_scores={f"C={c}": a for c, a in accuracy.items()},
+        fit_seconds=time.perf_counter() - started,
+    )

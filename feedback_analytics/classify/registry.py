@@ -1,0 +1,157 @@
+"""Stored models: every trained classifier is a row of `classifier_models`, one of them active.
+
+Models live in the database, not on a disk of one app instance, so every instance uses the
+same active model. The pipeline is kept in skops format and loaded with an allow-list: a blob
+that holds any other type is refused, so a tampered row cannot run code.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+import skops.io as sio
+from sklearn.pipeline import Pipeline
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from feedback_analytics.db import ClassifierModel
+
+log = logging.getLogger(__name__)
+
+# The types of our own code a stored pipeline may hold, beyond what skops trusts by default
+# (scikit-learn, NumPy and SciPy types are trusted by skops itself).
+TRUSTED_TYPES = frozenset(
+    {
+        "feedback_analytics.classify.recipe.TemperatureScaledClassifier",
+        "feedback_analytics.classify.text.WordAnalyzer",
+        "feedback_analytics.classify.text.normalize_text",
+        "feedback_analytics.classify.text.strip_accents",
+        "feedback_analytics.classify.embeddings.SentenceEmbedder",
+    }
+)
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops")
+
+
+class ModelUnusable(RuntimeError):
+    """A stored model cannot be loaded; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model ready to predict, with the row it came from."""
+
+    version: str
+    pipeline: Pipeline
+    labels: list[str]
+
+
+def library_versions() -> dict[str, str]:
+    """Return the versions of Python and of the libraries a stored model depends on."""
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        versions[name] = metadata.version(name)
+    return versions
+
+
+def new_version(now: datetime) -> str:
+    """Return a model version name for a model trained at `now`."""
+    return now.astimezone(UTC).strftime("m%Y%m%d-%H%M%S-%f")
+
+
+def save_model(
+    session: Session,
+    *,
+    pipeline: Pipeline,
+    version: str,
+    created_by: str,
+    backend: str,
+    n_train: int,
+    labels: list[str],
+    params: dict[str, Any],
+    metrics: dict[str, Any],
+    now: datetime,
+) -> ClassifierModel:
+    """Store a trained pipeline (not active yet) and return its row."""
+    row = ClassifierModel(
+        version=version,
+        created_at=now,
+        created_by=created_by,
+        backend=backend,
+        n_train=n_train,
+        labels=labels,
+        params=params,
+        library_versions=library_versions(),
+        metrics=metrics,
+        # skops writes JSON per vocabulary entry: compressed, a model is ~15x smaller.
+        blob=sio.dumps(pipeline, compression=zipfile.ZIP_DEFLATED),
+        active=False,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def activate_model(session: Session, version: str, *, now: datetime) -> ClassifierModel:
+    """Make `version` the active model (the others inactive) and return its row."""
+    row = session.scalars(select(ClassifierModel).where(ClassifierModel.version == version)).one()
+    session.execute(update(ClassifierModel).values(active=False))
+    row.active = True
+    row.activated_at = now
+    session.flush()
+    return row
+
+
+def list_models(session: Session) -> list[ClassifierModel]:
+    """Return the stored models' rows, newest first (blobs not loaded)."""
+    from sqlalchemy.orm import defer
+
+    query = (
+        select(ClassifierModel)
+        .options(defer(ClassifierModel.blob))
+        .order_by(ClassifierModel.created_at.desc(), ClassifierModel.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def active_version(session: Session) -> str | None:
+    """Return the active model's version, or None when no model is active."""
+    query = select(ClassifierModel.version).where(ClassifierModel.active.is_(True))
+    return session.scalars(query).first()
+
+
+def load_blob(blob: bytes, *, version: str) -> Pipeline:
+    """Return the pipeline of a stored blob; refuse one holding a type outside the allow-list."""
+    try:
+        untrusted = set(sio.get_untrusted_types(data=blob))
+    except Exception as exc:
+        raise ModelUnusable(f"model {version} is not a readable skops file: {exc}") from exc
+    unexpected = sorted(untrusted - TRUSTED_TYPES)
+    if unexpected:
+        raise ModelUnusable(
+            f"model {version} holds types this app does not load: {', '.join(unexpected)}"
+        )
+    try:
+        pipeline = sio.loads(blob, trusted=sorted(untrusted))
+    except Exception as exc:
+        raise ModelUnusable(f"model {version} could not be loaded: {exc}") from exc
+    if not isinstance(pipeline, Pipeline):
+        raise ModelUnusable(f"model {version} is a {type(pipeline).__name__}, not a pipeline")
+    return pipeline
+
+
+def load_model(session: Session, version: str) -> LoadedModel:
+    """Return the stored model `version`, loaded."""
+    row = session.scalars(select(ClassifierModel).where(ClassifierModel.version == version)).one()
+    return LoadedModel(row.version, load_blob(row.blob, version=row.version), list(row.labels))
+
+
+def load_active_model(session: Session) -> LoadedModel | None:
+    """Return the active model, or None when there is none."""
+    version = active_version(session)
+    return None if version is None else load_model(session, version)
