@@ -280,3 +280,68 @@ def _unique(labels: Sequence[str]) -> list[str]:
         seen[label] = seen.get(label, 0) + 1
         result.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
     return result
+
+
+def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.Figure:
+    """Return intake per category and month (rows of month, value, count) as one line each."""
+    figure = go.Figure(layout=_layout(lang, title=t("categories.trend", lang), height=380))
+    labels = [format_month(month, lang) for month in months]
+    for value in counts.groupby("value")["count"].sum().sort_values(ascending=False).index:
+        per_month = counts[counts["value"] == value].set_index("month")["count"]
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=[int(per_month.get(month, 0)) for month in months],
+                customdata=list(months),
+                name=str(value),
+                mode="lines+markers",
+                hovertemplate="%{x}: %{y:,}<extra>" + str(value) + "</extra>",
+            )
+        )
+    figure.update_layout(showlegend=True, yaxis_title=t("chart.axis.count", lang))
+    return figure
+
+
+def category_bars_figure(counts: Any, title: str, lang: str) -> go.Figure:
+    """Return a horizontal bar per category (rows of value, count), largest on top."""
+    ordered = counts.sort_values("count")
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["count"].astype(int).tolist(),
+            y=_unique([str(v) for v in ordered["value"]]),
+            customdata=[str(v) for v in ordered["value"]],
+            orientation="h",
+            marker_color=_COLOUR,
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        ),
+        layout=_layout(lang, title=title, height=max(220, 28 * len(ordered) + 60)),
+    )
+    figure.update_layout(xaxis_title=t("chart.axis.count", lang))
+    return figure
+
+
+def confusion_figure(
+    labels: Sequence[str], confusion: Sequence[Sequence[int]], lang: str
+) -> go.Figure:
+    """Return the confusion matrix as a heatmap: rows actual, columns predicted, counts."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=[list(row) for row in confusion],
+            x=list(labels),
+            y=list(labels),
+            colorscale="Blues",
+            hovertemplate=t("chart.axis.actual", lang)
+            + ": %{y}<br>"
+            + t("chart.axis.predicted", lang)
+            + ": %{x}<br>%{z:,}<extra></extra>",
+        ),
+        layout=_layout(
+            lang, title=t("model.confusion", lang), height=max(320, 24 * len(labels) + 140)
+        ),
+    )
+    figure.update_layout(
+        xaxis_title=t("chart.axis.predicted", lang),
+        yaxis_title=t("chart.axis.actual", lang),
+        yaxis_autorange="reversed",
+    )
+    return figure

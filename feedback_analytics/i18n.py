@@ -581,3 +581,198 @@ def format_datetime(value: datetime | None, lang: str, *, tz: tzinfo | None = No
 def table_datetime_pattern(lang: str) -> str:
     """Return the moment.js pattern for datetimes in st.dataframe columns of this language."""
     return _TABLE_DATETIME_PATTERNS[_checked(lang)]
+
+
+# The classifier's pages: Categories, Review queue, Model.
+CATALOGUE.update(
+    {
+        "nav.categories": {"en": "Categories", "vi": "Danh mục"},
+        "nav.review": {"en": "Review queue", "vi": "Hàng chờ duyệt"},
+        "nav.model": {"en": "Classifier", "vi": "Bộ phân loại"},
+        "about.categories": {
+            "en": "For quality teams: feedback per category and month, the terms behind each "
+            "category, its records, and new themes among what no category fits.",
+            "vi": "Cho nhóm chất lượng: phản hồi theo danh mục và tháng, các từ đặc trưng của "
+            "từng danh mục, các bản ghi, và chủ đề mới trong những phản hồi chưa khớp danh mục.",
+        },
+        "about.review": {
+            "en": "Confirm or correct the categories the classifier was unsure of, least sure "
+            "first.",
+            "vi": "Xác nhận hoặc sửa danh mục mà bộ phân loại chưa chắc chắn, bắt đầu từ bản ghi "
+            "kém chắc chắn nhất.",
+        },
+        "about.model": {
+            "en": "How good the classifier is per category, its history; retrain it and choose "
+            "which model is active.",
+            "vi": "Chất lượng bộ phân loại theo từng danh mục, lịch sử mô hình; huấn luyện lại và "
+            "chọn mô hình đang dùng.",
+        },
+        "field.category": {"en": "Category", "vi": "Danh mục"},
+        "column.category_source": {"en": "Source", "vi": "Nguồn phân loại"},
+        "column.category_confidence": {"en": "Confidence", "vi": "Độ tin cậy"},
+        "column.predicted_category": {"en": "Suggested", "vi": "Đề xuất"},
+        "column.predicted_confidence": {"en": "Confidence", "vi": "Độ tin cậy"},
+        "column.model_version": {"en": "Model", "vi": "Mô hình"},
+        "field.external_id": {"en": "Id", "vi": "Mã"},
+        "field.channel": {"en": "Channel", "vi": "Kênh"},
+        "field.received_at": {"en": "Received", "vi": "Nhận lúc"},
+        "field.product": {"en": "Product", "vi": "Sản phẩm"},
+        "field.current_feature": {"en": "Current feature", "vi": "Tính năng hiện tại"},
+        "field.proposal": {"en": "Proposal", "vi": "Đề xuất cải tiến"},
+        "field.reason": {"en": "Reason", "vi": "Lý do"},
+        "column.label": {"en": "Category", "vi": "Danh mục"},
+        "column.precision": {"en": "Precision", "vi": "Độ chính xác"},
+        "column.recall": {"en": "Recall", "vi": "Độ bao phủ"},
+        "column.f1": {"en": "F1", "vi": "F1"},
+        "column.support": {"en": "Records", "vi": "Số bản ghi"},
+        "column.corrected_f1": {"en": "F1 on reviews", "vi": "F1 theo duyệt"},
+        "column.reviewed": {"en": "Reviewed", "vi": "Đã duyệt"},
+        "column.version": {"en": "Version", "vi": "Phiên bản"},
+        "column.created_at": {"en": "Trained", "vi": "Huấn luyện lúc"},
+        "column.created_by": {"en": "By", "vi": "Bởi"},
+        "column.n_train": {"en": "Trained on", "vi": "Số mẫu huấn luyện"},
+        "column.n_labels": {"en": "Categories", "vi": "Số danh mục"},
+        "column.accuracy": {"en": "CV accuracy", "vi": "Độ chính xác (kiểm định chéo)"},
+        "column.macro_f1": {"en": "CV macro-F1", "vi": "Macro-F1 (kiểm định chéo)"},
+        "column.active": {"en": "Active", "vi": "Đang dùng"},
+        "category_source.human": {"en": "Person", "vi": "Người duyệt"},
+        "category_source.model": {"en": "Classifier", "vi": "Bộ phân loại"},
+        "classifier.no_model": {
+            "en": "No classifier is active yet. Train one on the Classifier page (it needs "
+            "records with a category given by a person).",
+            "vi": "Chưa có bộ phân loại nào được dùng. Hãy huấn luyện trên trang Bộ phân loại "
+            "(cần các bản ghi đã được người duyệt gán danh mục).",
+        },
+        "categories.title": {"en": "Categories", "vi": "Danh mục phản hồi"},
+        "categories.months": {"en": "Months shown", "vi": "Số tháng hiển thị"},
+        "categories.trend": {
+            "en": "Feedback per category and month",
+            "vi": "Phản hồi theo danh mục và tháng",
+        },
+        "categories.distribution": {
+            "en": "Categories in {month}",
+            "vi": "Danh mục trong {month}",
+        },
+        "categories.pick": {"en": "Category", "vi": "Danh mục"},
+        "categories.terms": {
+            "en": "Terms that point to this category",
+            "vi": "Các từ đặc trưng của danh mục",
+        },
+        "categories.no_terms": {
+            "en": "The active model does not know this category.",
+            "vi": "Mô hình đang dùng không có danh mục này.",
+        },
+        "categories.records": {
+            "en": "Newest records of this category",
+            "vi": "Các bản ghi mới nhất của danh mục",
+        },
+        "categories.themes": {"en": "New themes", "vi": "Chủ đề mới"},
+        "categories.themes_help": {
+            "en": "Groups the newest uncategorised and low-confidence feedback by the words "
+            "they share, so you can see whether a new category is needed.",
+            "vi": "Gom các phản hồi mới nhất chưa phân loại hoặc có độ tin cậy thấp theo những "
+            "từ chung, để xem có cần thêm danh mục mới không.",
+        },
+        "categories.find_themes": {"en": "Find themes", "vi": "Tìm chủ đề"},
+        "categories.no_themes": {
+            "en": "Too few uncategorised or low-confidence texts to group.",
+            "vi": "Quá ít phản hồi chưa phân loại hoặc có độ tin cậy thấp để gom nhóm.",
+        },
+        "categories.theme": {
+            "en": "Theme {number}: {size} records · {terms}",
+            "vi": "Chủ đề {number}: {size} bản ghi · {terms}",
+        },
+        "categories.empty": {
+            "en": "No feedback is stored yet.",
+            "vi": "Chưa có phản hồi nào trong kho.",
+        },
+        "review.title": {"en": "Review queue", "vi": "Hàng chờ duyệt"},
+        "review.count": {
+            "en": "{count} records await review: the classifier was less than {threshold} sure.",
+            "vi": "{count} bản ghi đang chờ duyệt: bộ phân loại chắc chắn dưới {threshold}.",
+        },
+        "review.empty": {
+            "en": "Nothing to review: every prediction is confident or confirmed.",
+            "vi": "Không có gì cần duyệt: mọi dự đoán đều đủ tin cậy hoặc đã được xác nhận.",
+        },
+        "review.pick": {"en": "Record to review", "vi": "Bản ghi cần duyệt"},
+        "review.suggested": {
+            "en": "Suggested: {category} ({confidence} sure)",
+            "vi": "Đề xuất: {category} (tin cậy {confidence})",
+        },
+        "review.why": {"en": "Why this category", "vi": "Vì sao chọn danh mục này"},
+        "review.no_why": {
+            "en": "No word of this text points to the category; the decision came from "
+            "letter patterns.",
+            "vi": "Không có từ nào của văn bản chỉ tới danh mục; quyết định đến từ các mẫu ký tự.",
+        },
+        "review.choose": {"en": "Category", "vi": "Danh mục"},
+        "review.new": {"en": "Or a new category", "vi": "Hoặc danh mục mới"},
+        "review.confirm": {"en": "Save category", "vi": "Lưu danh mục"},
+        "review.saved": {
+            "en": "Record {id} is now '{category}' (a person's label).",
+            "vi": "Bản ghi {id} đã được gán '{category}' (do người duyệt).",
+        },
+        "review.refused": {"en": "Not saved: {reason}", "vi": "Chưa lưu: {reason}"},
+        "model.title": {"en": "Classifier", "vi": "Bộ phân loại"},
+        "model.active": {
+            "en": "Active model {version}, trained {when} on {n} labelled records "
+            "({labels} categories).",
+            "vi": "Mô hình đang dùng {version}, huấn luyện lúc {when} trên {n} bản ghi đã gán "
+            "nhãn ({labels} danh mục).",
+        },
+        "model.quality": {"en": "Quality per category", "vi": "Chất lượng theo danh mục"},
+        "model.quality_help": {
+            "en": "Precision, recall and F1 from cross-validation on the training labels; "
+            "'F1 on reviews' compares the model's suggestions with what reviewers decided "
+            "since it went live.",
+            "vi": "Độ chính xác, độ bao phủ và F1 từ kiểm định chéo trên dữ liệu huấn luyện; "
+            "'F1 theo duyệt' so sánh đề xuất của mô hình với quyết định của người duyệt kể từ "
+            "khi mô hình được dùng.",
+        },
+        "model.confusion": {
+            "en": "Confusion matrix (cross-validation)",
+            "vi": "Ma trận nhầm lẫn (kiểm định chéo)",
+        },
+        "model.history": {"en": "Models", "vi": "Các mô hình"},
+        "model.retrain": {"en": "Train a new model", "vi": "Huấn luyện mô hình mới"},
+        "model.retrain_help": {
+            "en": "Learns from every record a person has categorised. The new model is "
+            "stored beside the active one; you choose whether to activate it.",
+            "vi": "Học từ mọi bản ghi do người duyệt gán danh mục. Mô hình mới được lưu cạnh mô "
+            "hình đang dùng; bạn chọn có kích hoạt hay không.",
+        },
+        "model.training": {"en": "Training… {percent}%", "vi": "Đang huấn luyện… {percent}%"},
+        "model.trained": {
+            "en": "Model {version} trained: accuracy {accuracy}, macro-F1 {macro_f1} "
+            "(cross-validated).",
+            "vi": "Đã huấn luyện mô hình {version}: độ chính xác {accuracy}, macro-F1 {macro_f1} "
+            "(kiểm định chéo).",
+        },
+        "model.refused": {
+            "en": "Training refused: {reason}",
+            "vi": "Không huấn luyện được: {reason}",
+        },
+        "model.compare": {
+            "en": "New model beside the active one",
+            "vi": "So sánh mô hình mới với mô hình đang dùng",
+        },
+        "model.pick": {"en": "Model to activate", "vi": "Mô hình cần kích hoạt"},
+        "model.activate": {"en": "Activate and recategorise", "vi": "Kích hoạt và phân loại lại"},
+        "model.activated": {
+            "en": "Model {version} is active: {classified} records categorised, {to_review} to "
+            "review.",
+            "vi": "Mô hình {version} đã được dùng: {classified} bản ghi được phân loại, "
+            "{to_review} cần duyệt.",
+        },
+        "model.no_reviews": {
+            "en": "No reviewer has decided on this model's suggestions yet.",
+            "vi": "Chưa có người duyệt nào quyết định về đề xuất của mô hình này.",
+        },
+        "model.figure": {"en": "Figure", "vi": "Chỉ số"},
+        "model.new": {"en": "New", "vi": "Mới"},
+        "model.current": {"en": "Active", "vi": "Đang dùng"},
+        "chart.axis.predicted": {"en": "Predicted", "vi": "Dự đoán"},
+        "chart.axis.actual": {"en": "Actual", "vi": "Thực tế"},
+    }
+)

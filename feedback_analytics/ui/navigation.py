@@ -35,6 +35,17 @@ PAGES: tuple[PageSpec, ...] = (
         "views/overview.py", "monthly", "nav.overview", "about.overview", ":material/monitoring:"
     ),
     PageSpec(
+        "views/categories.py",
+        "categories",
+        "nav.categories",
+        "about.categories",
+        ":material/category:",
+    ),
+    PageSpec("views/review.py", "review", "nav.review", "about.review", ":material/rule:"),
+    PageSpec(
+        "views/model.py", "classifier", "nav.model", "about.model", ":material/model_training:"
+    ),
+    PageSpec(
         "views/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
     ),
 )

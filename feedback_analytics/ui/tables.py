@@ -15,8 +15,12 @@ _IDENTIFIERS = frozenset({"row"})
 
 
 def _label(name: str, lang: str) -> str:
-    key = f"column.{name}"
-    return t(key, lang) if key in CATALOGUE else name
+    # `field.*` names a record field; `column.*` other headings. (A `column.*` key also names
+    # the values of a column called "column", so record fields cannot live there.)
+    for key in (f"column.{name}", f"field.{name}"):
+        if key in CATALOGUE:
+            return t(key, lang)
+    return name
 
 
 def _value_label(column: str, value: Any, lang: str) -> Any:

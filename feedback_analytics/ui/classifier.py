@@ -1,0 +1,113 @@
+"""The classifier's pages' data: the active model (cached per version), its terms, the
+review queue, the models' history, and the category figures from the metric engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedback_analytics import metrics
+from feedback_analytics.classify import registry, service
+from feedback_analytics.classify.insight import ModelTerms
+from feedback_analytics.db import Feedback
+from feedback_analytics.ui.data import get_engine, settings
+from feedback_analytics.ui.overview import StoreFacts, _events_of
+
+# Who acts in the app until sign-in names the person (issue 5's access control).
+APP_ACTOR = "app"
+# Other app instances train and activate too: the active version is read again this often.
+_MODEL_TTL_SECONDS = 30
+
+
+@st.cache_data(ttl=_MODEL_TTL_SECONDS, show_spinner=False)
+def _active_version(url: str) -> str | None:
+    with Session(get_engine()) as session:
+        return registry.active_version(session)
+
+
+def active_version() -> str | None:
+    """Return the active model's version (None when no model is active)."""
+    return _active_version(settings().db_url)
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _model(url: str, version: str) -> ModelTerms:
+    with Session(get_engine()) as session:
+        return ModelTerms(registry.load_model(session, version).pipeline)
+
+
+def model_terms(version: str) -> ModelTerms | None:
+    """Return the stored model `version` with its terms; None (and a warning) when unusable."""
+    try:
+        return _model(settings().db_url, version)
+    except registry.ModelUnusable as exc:
+        st.warning(str(exc), icon=":material/warning:")
+        return None
+
+
+def model_history() -> list[Any]:
+    """Return the stored models' rows, newest first (fresh: the Model page changes them)."""
+    with Session(get_engine()) as session:
+        rows = service.model_rows(session)
+        session.expunge_all()
+        return rows
+
+
+def corrections(version: str) -> dict[str, Any]:
+    """Return the model's quality against the human decisions on its predictions."""
+    with Session(get_engine()) as session:
+        return service.corrections(session, version)
+
+
+def review_queue(limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """Return the records awaiting review (lowest confidence first) and how many there are."""
+    threshold = settings().review_threshold
+    with Session(get_engine()) as session:
+        return (
+            service.review_queue(session, threshold=threshold, limit=limit),
+            service.review_count(session, threshold=threshold),
+        )
+
+
+def record_texts(feedback_id: int) -> dict[str, Any] | None:
+    """Return one record's texts and category fields (no personal data), None when unknown."""
+    columns = [getattr(Feedback, name) for name in service.REVIEW_COLUMNS]
+    with Session(get_engine()) as session:
+        row = session.execute(select(*columns).where(Feedback.id == feedback_id)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def known_categories(data: StoreFacts) -> list[str]:
+    """Return the categories the store holds, sorted."""
+    values = data.frame["category"].dropna().astype(str)
+    return sorted(v for v in values.unique() if v.strip())
+
+
+def category_months(data: StoreFacts, months: list[str]) -> pd.DataFrame:
+    """Return intake per month and category over `months` (month, value, count)."""
+    return _category_months(settings().db_url, data.version, data.as_of, tuple(months))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _category_months(url: str, version: str, as_of: Any, months: tuple[str, ...]) -> pd.DataFrame:
+    events = _events_of(url, version, as_of, settings().ack_target_hours)
+    return metrics.intake_by_month(
+        events, dimension="category", months=list(months), tz=settings().tz
+    )
+
+
+def category_records(category: str, *, limit: int = 200) -> pd.DataFrame:
+    """Return the newest records of a category with their source and confidence."""
+    with Session(get_engine()) as session:
+        return service.records_in_category(session, category, limit=limit)
+
+
+def label(feedback_id: int, category: str) -> None:
+    """Give a record a human category (audited) and forget what the pages cached."""
+    with Session(get_engine()) as session, session.begin():
+        service.label_record(session, feedback_id, category, actor=APP_ACTOR)
+    st.cache_data.clear()
