@@ -65,11 +65,15 @@ with st.expander(t("review.why", lang)):
             st.text(f"{term}  (+{format_number(weight, lang, decimals=3)})")
 
 options = sorted(set(classifier.known_categories(view.store_facts())) | {suggested})
-with st.form("review_form"):
+# Widgets keyed per record: each record starts from its own suggestion and an empty name.
+with st.form(f"review_form_{feedback_id}"):
     chosen = st.selectbox(
-        t("review.choose", lang), options, index=options.index(suggested), key="review_choice"
+        t("review.choose", lang),
+        options,
+        index=options.index(suggested),
+        key=f"review_choice_{feedback_id}",
     )
-    new = st.text_input(t("review.new", lang), max_chars=100, key="review_new")
+    new = st.text_input(t("review.new", lang), max_chars=100, key=f"review_new_{feedback_id}")
     if st.form_submit_button(t("review.confirm", lang), type="primary"):
         category = (new or "").strip() or chosen
         try:

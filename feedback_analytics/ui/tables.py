@@ -11,7 +11,7 @@ from feedback_analytics.i18n import CATALOGUE, format_number, t, table_datetime_
 from feedback_analytics.ui.data import settings
 
 # Row numbers are identifiers, as a spreadsheet shows them: no thousands separator.
-_IDENTIFIERS = frozenset({"row"})
+_IDENTIFIERS = frozenset({"row", "id"})
 
 
 def _label(name: str, lang: str) -> str:
