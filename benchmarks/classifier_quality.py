@@ -51,9 +51,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, nargs="+", default=[DEFAULT])
     parser.add_argument("--runs", type=int, default=1, help="fresh processes per data set")
     args = parser.parse_args()
-    print(
-        "| data | backend | accuracy | macro-F1 | weighted-F1 | fit s | texts/s | n_train | labels |"
-    )
+    columns = "data backend accuracy macro-F1 weighted-F1 fit_s texts/s n_train labels".split()
+    print("| " + " | ".join(columns) + " |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     results = []
     for directory in args.data:
