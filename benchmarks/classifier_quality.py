@@ -51,7 +51,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, nargs="+", default=[DEFAULT])
     parser.add_argument("--runs", type=int, default=1, help="fresh processes per data set")
     args = parser.parse_args()
-    columns = "data backend accuracy macro-F1 weighted-F1 fit_s texts/s n_train labels".split()
+    columns = [
+        "data",
+        "backend",
+        "accuracy",
+        "macro-F1",
+        "weighted-F1",
+        "fit_s",
+        "texts/s",
+        "n_train",
+        "labels",
+    ]
     print("| " + " | ".join(columns) + " |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     results = []
