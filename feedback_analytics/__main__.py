@@ -135,6 +135,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
+    if not args.dry_run and result.total("inserted"):
+        from feedback_analytics.classify import service
+
+        # New records are categorised by the active model as they arrive.
+        classified = service.classify_store(
+            engine, threshold=get_settings().review_threshold, only_new=True
+        )
+        if classified.version is not None:
+            _say(_classified_message(classified))
     if not args.dry_run and (result.total("inserted") or result.total("updated")):
         # The dashboard's snapshot, when there is one, follows the import: reports and first
         # views start from it instead of reading the store again.

@@ -36,11 +36,16 @@ N_JOBS = 2
 # A label needs this many examples to be learnt and measured (one per fold at least).
 MIN_EXAMPLES = 3
 RANDOM_STATE = 0
+# Word pairs up to this many words apart: in 5-fold CV on Banking77's training split they
+# raised accuracy by half a point over word 1-2-grams alone (0.908 against 0.903).
+WORD_PAIR_WINDOW = 10
 
 Progress = Callable[[int, int], None]
 
 
-def build_features(*, window: int = 0, char_ngram: tuple[int, int] = (2, 5)) -> FeatureUnion:
+def build_features(
+    *, window: int = WORD_PAIR_WINDOW, char_ngram: tuple[int, int] = (2, 5)
+) -> FeatureUnion:
     """Return the TF-IDF blocks: words and characters, on the accented and accent-free text."""
     blocks = []
     for accents, tag, prepare in (
@@ -142,7 +147,7 @@ def fit_recipe(
     labels: Sequence[str],
     *,
     c_grid: Sequence[float] = C_GRID,
-    window: int = 0,
+    window: int = WORD_PAIR_WINDOW,
     progress: Progress | None = None,
 ) -> FittedRecipe:
     """Return the recipe fitted on (texts, labels), with C chosen by stratified CV."""

@@ -173,8 +173,15 @@ class ClassifyResult:
         }
 
 
-def _unlabelled_chunks(session: Session, *, ids: list[int] | None) -> Iterator[pd.DataFrame]:
+def _unlabelled_chunks(
+    session: Session, *, ids: list[int] | None, skip_version: str | None
+) -> Iterator[pd.DataFrame]:
     not_human = or_(Feedback.category_source.is_(None), Feedback.category_source != "human")
+    if skip_version is not None:
+        not_human = and_(
+            not_human,
+            or_(Feedback.predicted_by.is_(None), Feedback.predicted_by != skip_version),
+        )
     last = 0
     while True:
         query = select(Feedback.id, *(getattr(Feedback, f) for f in TEXT_FIELDS)).where(
@@ -203,16 +210,22 @@ def classify_store(
     *,
     threshold: float,
     ids: list[int] | None = None,
+    only_new: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ClassifyResult:
-    """Categorise every record without a human label (or those of `ids`) with the active model."""
+    """Categorise every record without a human label (or those of `ids`) with the active model.
+
+    `only_new` leaves out the records the active model has already predicted: what an import
+    added is categorised without predicting the whole store again.
+    """
     with Session(engine) as session:
         model = load_active_model(session)
     if model is None:
         return ClassifyResult(None, 0, 0, threshold)
     classified = to_review = 0
     with Session(engine) as session, session.begin():
-        for frame in _unlabelled_chunks(session, ids=ids):
+        skip = model.version if only_new else None
+        for frame in _unlabelled_chunks(session, ids=ids, skip_version=skip):
             labels, confidence = predict_texts(model, _texts(frame))
             confident = confidence >= threshold
             now = _now()

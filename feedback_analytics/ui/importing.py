@@ -10,10 +10,11 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from feedback_analytics.classify.service import classify_store
 from feedback_analytics.db import DatabaseUnavailable
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ingest import FileResult, import_source, read_preview, rejects_to_csv
-from feedback_analytics.ui.data import clear_cached_data, get_engine
+from feedback_analytics.ui.data import clear_cached_data, get_engine, settings
 from feedback_analytics.ui.tables import show_table
 
 FILE_TYPES = ("csv", "xlsx", "json", "jsonl")
@@ -121,6 +122,9 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         st.error(t("import.failed", lang))
         st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         st.stop()
+    if result.inserted:
+        # New records are categorised by the active model as they arrive.
+        classify_store(get_engine(), threshold=settings().review_threshold, only_new=True)
     bar.empty()
     st.session_state[_IMPORTED] = (upload.key, result)
     st.session_state.pop(_CHECKED, None)

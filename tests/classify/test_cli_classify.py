@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -98,3 +99,27 @@ def test_evaluate_names_a_missing_column(tmp_path: Path, db: Path) -> None:
     )
     assert other.returncode == 2
     assert "at least 2 categories" in other.stderr
+
+
+def test_an_import_categorises_its_new_records_with_the_active_model(
+    tmp_path: Path, db: Path
+) -> None:
+    assert cli("seed-demo", "--records", "300", db=db).returncode == 0
+    upload = tmp_path / "new.csv"
+    upload.write_text(
+        "external_id,channel,received_at,current_feature\n"
+        "N-1,email,2026-10-01 09:00,VPN rớt kết nối liên tục khi làm việc từ xa\n"
+        "N-2,hotline,2026-10-01 10:00,Hóa đơn tháng này bị tính sai tiền\n",
+        encoding="utf-8",
+    )
+    done = cli("import", str(upload), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "with model m" in done.stderr and "await review" in done.stderr
+
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT predicted_category, predicted_by FROM feedback "
+            "WHERE external_id IN ('N-1', 'N-2') ORDER BY external_id"
+        ).fetchall()
+    assert [r[0] for r in rows] == ["VPN connectivity", "Billing & invoices"]
+    assert all(r[1] for r in rows)
