@@ -90,7 +90,7 @@ def find_themes(
     if len(texts) < 2:
         return []
     vectorizer = TfidfVectorizer(
-        analyzer=WordAnalyzer(accents=False, ngram=2), sublinear_tf=True, min_df=2, max_df=0.5
+        analyzer=WordAnalyzer(accents=False, ngram=2), sublinear_tf=True, min_df=2, max_df=0.1
     )
     try:
         matrix = vectorizer.fit_transform(texts)
@@ -100,12 +100,15 @@ def find_themes(
     model = MiniBatchKMeans(n_clusters=k, n_init=3, random_state=0).fit(matrix)
     names = vectorizer.get_feature_names_out()
     distances = model.transform(matrix)
+    # A theme's terms are those it uses more than the texts overall: words every text shares
+    # ("khách hàng", "please") would otherwise top every theme.
+    overall = np.asarray(matrix.mean(axis=0)).ravel()
     found = []
     for cluster in range(k):
         members = np.flatnonzero(model.labels_ == cluster)
         if len(members) == 0:
             continue
-        centre = model.cluster_centers_[cluster]
+        centre = model.cluster_centers_[cluster] - overall
         closest = members[np.argsort(distances[members, cluster])[:examples]]
         found.append(
             Theme(
