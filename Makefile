@@ -24,6 +24,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## Optional: the sentence-embedding feature block (torch CPU, ~1.7 GB); its tests skip without it.
+extras: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-extras.txt
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

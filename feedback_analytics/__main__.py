@@ -23,7 +23,7 @@ log = logging.getLogger("feedback_analytics")
 
 
 # How many labelled demo records the demo's first model learns from.
-DEMO_TRAINING_RECORDS = 3_000
+DEMO_TRAINING_RECORDS = 1_500
 
 
 class UsageError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description="A prediction less confident than this leaves the record to a reviewer.",
+    )
+    classifier_backend: Literal["auto", "scikit-learn", "scikit-learn+minilm"] = Field(
+        default="auto",
+        description="auto: sentence embeddings beside TF-IDF when `make extras` installed them.",
     )
     cache_dir: str = Field(
         default="data/cache",

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 from feedback_analytics.classify.evaluation import quality_report
-from feedback_analytics.classify.recipe import fit_recipe
+from feedback_analytics.classify.recipe import choose_backend, fit_recipe
+from feedback_analytics.config import get_settings
 from feedback_analytics.errors import ActionableError
 
 
@@ -40,8 +41,9 @@ def evaluate_files(
     testing = read_labelled(test, text_column=text_column, label_column=label_column)
     if testing.empty:
         raise ActionableError(f"{test}: no row has both a text and a label")
+    backend = choose_backend(get_settings().classifier_backend)
     started = time.perf_counter()
-    fitted = fit_recipe(training["text"].tolist(), training["label"].tolist())
+    fitted = fit_recipe(training["text"].tolist(), training["label"].tolist(), backend=backend)
     fit_seconds = time.perf_counter() - started
     started = time.perf_counter()
     predicted = fitted.pipeline.predict(testing["text"].tolist())
@@ -56,7 +58,7 @@ def evaluate_files(
         "n_train": len(fitted.cv_true),
         "n_test": len(testing),
         "n_labels": len(fitted.labels),
-        "backend": "scikit-learn",
+        "backend": backend,
         "params": fitted.params,
         "skipped_labels": fitted.skipped_labels,
     }

@@ -29,10 +29,12 @@ from feedback_analytics.errors import ActionableError
 # Regularisation strengths tried by cross-validation (LinearSVC's C).
 C_GRID: tuple[float, ...] = (0.25, 0.5, 1.0)
 MAX_FOLDS = 5
-# Above this many training records, three folds measure as well and cost less.
-LARGE = 5_000
+# Above this many training records, three folds measure well enough and cost less.
+LARGE = 1_000
 LARGE_FOLDS = 3
 N_JOBS = 2
+PARALLEL_FROM = 1_000
+MIN_DF_FROM = 200
 # A label needs this many examples to be learnt and measured (one per fold at least).
 MIN_EXAMPLES = 3
 RANDOM_STATE = 0
@@ -43,11 +45,35 @@ WORD_PAIR_WINDOW = 10
 Progress = Callable[[int, int], None]
 
 
+SCIKIT_LEARN = "scikit-learn"
+EMBEDDINGS = "scikit-learn+minilm"
+
+
+def choose_backend(requested: str) -> str:
+    """Return the backend to train with: the embedding block when asked or, for "auto",
+    when its optional extra is installed; else the pure scikit-learn recipe."""
+    from feedback_analytics.classify import embeddings
+
+    if requested == SCIKIT_LEARN:
+        return SCIKIT_LEARN
+    if requested == EMBEDDINGS and not embeddings.available():
+        raise ActionableError(
+            "the embedding backend needs its optional extra: run `make extras`, or set "
+            "FEEDBACK_CLASSIFIER_BACKEND=auto"
+        )
+    return EMBEDDINGS if embeddings.available() else SCIKIT_LEARN
+
+
 def build_features(
-    *, window: int = WORD_PAIR_WINDOW, char_ngram: tuple[int, int] = (2, 5)
+    *,
+    window: int = WORD_PAIR_WINDOW,
+    char_ngram: tuple[int, int] = (2, 5),
+    min_df: int = 1,
+    backend: str = SCIKIT_LEARN,
 ) -> FeatureUnion:
-    """Return the TF-IDF blocks: words and characters, on the accented and accent-free text."""
-    blocks = []
+    """Return the TF-IDF blocks (words and characters, on the accented and accent-free text),
+    and with the embedding backend a block of sentence embeddings beside them."""
+    blocks: list[tuple[str, Any]] = []
     for accents, tag, prepare in (
         (True, "accented", normalize_text),
         (False, "plain", strip_accents),
@@ -57,6 +83,8 @@ def build_features(
                 f"words_{tag}",
                 TfidfVectorizer(
                     analyzer=WordAnalyzer(accents=accents, ngram=2, window=window),
+                    # A word pair seen once teaches nothing and would dwarf the vocabulary.
+                    min_df=min_df,
                     sublinear_tf=True,
                     dtype=np.float32,
                 ),
@@ -74,6 +102,10 @@ def build_features(
                 ),
             )
         )
+    if backend == EMBEDDINGS:
+        from feedback_analytics.classify.embeddings import SentenceEmbedder
+
+        blocks.append(("embedding", SentenceEmbedder()))
     return FeatureUnion(blocks)
 
 
@@ -148,6 +180,7 @@ def fit_recipe(
     *,
     c_grid: Sequence[float] = C_GRID,
     window: int = WORD_PAIR_WINDOW,
+    backend: str = SCIKIT_LEARN,
     progress: Progress | None = None,
 ) -> FittedRecipe:
     """Return the recipe fitted on (texts, labels), with C chosen by stratified CV."""
@@ -175,13 +208,16 @@ def fit_recipe(
     total = 3
     # The vocabulary and IDF weights use no label, so they are learnt once from all the
     # training texts; only the supervised model is refitted per fold and setting.
-    features = build_features(window=window)
+    # Terms must occur twice once the data is large enough for that to leave a vocabulary.
+    features = build_features(
+        window=window, min_df=2 if len(y) >= MIN_DF_FROM else 1, backend=backend
+    )
     matrix = features.fit_transform(x)
     if progress:
         progress(1, total)
     tasks = [(c, train, test) for train, test in splitter.split(x, y) for c in c_grid]
     # Worker processes pay off only when each fit is long.
-    fold_scores = Parallel(n_jobs=N_JOBS if len(y) > LARGE else 1)(
+    fold_scores = Parallel(n_jobs=N_JOBS if len(y) > PARALLEL_FROM else 1)(
         delayed(_fold_scores)(matrix, y_index, c, train, test) for c, train, test in tasks
     )
     oof = {c: np.zeros((len(y), len(classes)), dtype=np.float64) for c in c_grid}
@@ -202,7 +238,13 @@ def fit_recipe(
         progress(total, total)
     return FittedRecipe(
         pipeline=pipeline,
-        params={"C": best_c, "window": window, "folds": folds, "temperature": temperature},
+        params={
+            "backend": backend,
+            "C": best_c,
+            "window": window,
+            "folds": folds,
+            "temperature": temperature,
+        },
         labels=[str(c) for c in classes],
         skipped_labels=skipped,
         cv_true=y,

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from feedback_analytics.classify.evaluation import quality_report
-from feedback_analytics.classify.recipe import Progress, fit_recipe
+from feedback_analytics.classify.recipe import Progress, choose_backend, fit_recipe
 from feedback_analytics.classify.registry import (
     LoadedModel,
     activate_model,
@@ -28,11 +28,11 @@ from feedback_analytics.classify.registry import (
     save_model,
 )
 from feedback_analytics.classify.text import feedback_text
+from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
 
 TEXT_FIELDS = ("current_feature", "proposal", "reason")
 CHUNK = 5_000
-BACKEND = "scikit-learn"
 
 
 def _now() -> datetime:
@@ -101,7 +101,10 @@ def train_model(
         data = data.groupby("category", group_keys=False).sample(
             frac=max_records / len(data), random_state=0
         )
-    fitted = fit_recipe(data["text"].tolist(), data["category"].tolist(), progress=progress)
+    backend = choose_backend(get_settings().classifier_backend)
+    fitted = fit_recipe(
+        data["text"].tolist(), data["category"].tolist(), backend=backend, progress=progress
+    )
     report = quality_report(fitted.cv_true, fitted.cv_pred, labels=fitted.labels)
     report["cv"] = fitted.cv_scores
     now = _now()
@@ -112,7 +115,7 @@ def train_model(
             pipeline=fitted.pipeline,
             version=version,
             created_by=created_by,
-            backend=BACKEND,
+            backend=backend,
             n_train=len(fitted.cv_true),
             labels=fitted.labels,
             params={**fitted.params, "skipped_labels": fitted.skipped_labels},

@@ -86,3 +86,17 @@ def test_quality_report_of_nothing_is_null_not_zero() -> None:
 )
 def test_calibration_error(confidence: list, correct: list, expected: float) -> None:
     assert calibration_error(np.array(confidence), np.array(correct)) == pytest.approx(expected)
+
+
+def test_the_backend_follows_the_setting_and_the_installed_extra() -> None:
+    from feedback_analytics.classify import embeddings
+    from feedback_analytics.classify.recipe import EMBEDDINGS, SCIKIT_LEARN, choose_backend
+    from feedback_analytics.errors import ActionableError
+
+    assert choose_backend("scikit-learn") == SCIKIT_LEARN
+    if embeddings.available():
+        assert choose_backend("auto") == choose_backend(EMBEDDINGS) == EMBEDDINGS
+    else:
+        assert choose_backend("auto") == SCIKIT_LEARN
+        with pytest.raises(ActionableError, match="make extras"):
+            choose_backend(EMBEDDINGS)
