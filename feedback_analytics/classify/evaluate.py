@@ -45,6 +45,9 @@ def evaluate_files(
     started = time.perf_counter()
     fitted = fit_recipe(training["text"].tolist(), training["label"].tolist(), backend=backend)
     fit_seconds = time.perf_counter() - started
+    # One text first: a backend that loads a model on first use pays for it once per process,
+    # not per text, and the rate below is that of a running app.
+    fitted.pipeline.predict(testing["text"].tolist()[:1])
     started = time.perf_counter()
     predicted = fitted.pipeline.predict(testing["text"].tolist())
     predict_seconds = time.perf_counter() - started
