@@ -137,13 +137,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
     if not args.dry_run and result.total("inserted"):
         from feedback_analytics.classify import service
+        from feedback_analytics.classify.registry import ModelUnusable
 
-        # New records are categorised by the active model as they arrive.
-        classified = service.classify_store(
-            engine, threshold=get_settings().review_threshold, only_new=True
-        )
-        if classified.version is not None:
-            _say(_classified_message(classified))
+        # New records are categorised by the active model as they arrive; a model that cannot
+        # be loaded leaves them uncategorised, the import itself stands.
+        try:
+            classified = service.classify_store(
+                engine, threshold=get_settings().review_threshold, only_new=True
+            )
+        except ModelUnusable as exc:
+            _say(f"The records were imported but not categorised: {exc}")
+        else:
+            if classified.version is not None:
+                _say(_classified_message(classified))
     if not args.dry_run and (result.total("inserted") or result.total("updated")):
         # The dashboard's snapshot, when there is one, follows the import: reports and first
         # views start from it instead of reading the store again.

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from feedback_analytics.db import ClassifierModel
+from feedback_analytics.errors import ActionableError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ TRUSTED_TYPES = frozenset(
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops")
 
 
-class ModelUnusable(RuntimeError):
+class ModelUnusable(ActionableError):
     """A stored model cannot be loaded; the message says which and why."""
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from feedback_analytics.classify.registry import ModelUnusable
 from feedback_analytics.classify.service import classify_store
 from feedback_analytics.db import DatabaseUnavailable
 from feedback_analytics.i18n import format_number, t
@@ -123,8 +124,12 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         st.stop()
     if result.inserted:
-        # New records are categorised by the active model as they arrive.
-        classify_store(get_engine(), threshold=settings().review_threshold, only_new=True)
+        # New records are categorised by the active model as they arrive; a model that cannot
+        # be loaded leaves them uncategorised, the import itself stands.
+        try:
+            classify_store(get_engine(), threshold=settings().review_threshold, only_new=True)
+        except ModelUnusable as exc:
+            st.warning(str(exc), icon=":material/warning:")
     bar.empty()
     st.session_state[_IMPORTED] = (upload.key, result)
     st.session_state.pop(_CHECKED, None)

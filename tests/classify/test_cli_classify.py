@@ -123,3 +123,23 @@ def test_an_import_categorises_its_new_records_with_the_active_model(
         ).fetchall()
     assert [r[0] for r in rows] == ["VPN connectivity", "Billing & invoices"]
     assert all(r[1] for r in rows)
+
+
+def test_an_unusable_model_leaves_new_records_uncategorised_and_the_import_stands(
+    tmp_path: Path, db: Path
+) -> None:
+    assert cli("seed-demo", "--records", "300", db=db).returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE classifier_models SET blob = X'00'")
+    upload = tmp_path / "new.csv"
+    upload.write_text(
+        "external_id,channel,received_at,current_feature\nN-1,email,2026-10-01 09:00,VPN\n",
+        encoding="utf-8",
+    )
+    done = cli("import", str(upload), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "imported but not categorised" in done.stderr
+    assert "not a readable skops file" in done.stderr
+    classify = cli("classify", db=db)
+    assert classify.returncode == 2
+    assert "Traceback" not in classify.stderr
