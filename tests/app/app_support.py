@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse
-from feedback_analytics.demo import generate_demo
-from feedback_analytics.ingest import import_source
+from tests.classify.helpers import seed_labelled
+
+# Import `records` demo records as `make run` would; return them as the canonical frame.
+seed_demo = seed_labelled
 
 ROOT = Path(__file__).resolve().parents[2]
 # The first run migrates a fresh SQLite file; AppTest's default of 3 s is too tight for that.
@@ -49,16 +49,6 @@ def add_feedback(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
                 )
             session.add(record)
         session.commit()
-
-
-def seed_demo(engine: Engine, records: int) -> pd.DataFrame:
-    """Import `records` demo records as `make run` would; return them as the canonical frame."""
-    frame = generate_demo(records, seed=3, end=date(2026, 10, 31))
-    buffer = io.BytesIO()
-    frame.to_csv(buffer, index=False)
-    result = import_source(engine, buffer.getvalue(), file_name="demo.csv", origin="demo")
-    assert (result.inserted, result.rejected) == (records, 0)
-    return frame
 
 
 def add_batch(engine: Engine, **values: Any) -> None:

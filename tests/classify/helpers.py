@@ -13,7 +13,8 @@ from feedback_analytics.ingest import import_source
 
 
 def seed_labelled(engine: Engine, records: int = 400) -> pd.DataFrame:
-    """Import `records` demo records (most with a human category); return the canonical frame."""
+    """Import `records` demo records as `make run` would (most with a human category); return
+    them as the canonical frame."""
     frame = generate_demo(records, seed=3, end=date(2026, 10, 31))
     buffer = io.BytesIO()
     frame.to_csv(buffer, index=False)

@@ -33,6 +33,16 @@ def open_page(page: Page, name: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
 
 
+def seed_like_make_run(records: int) -> None:
+    """Fill the store as `make run` does: demo data and a first model, by the command line."""
+    subprocess.run(
+        [sys.executable, "-m", "feedback_analytics", "seed-demo", "--records", str(records)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
 def wait_for_home(page: Page) -> None:
     """Wait until Home has drawn down to its last element, the links to every page."""
     expect(page.get_by_test_id("stMain").get_by_test_id("stPageLink")).to_have_count(len(PAGES))
@@ -42,13 +52,7 @@ def wait_for_home(page: Page) -> None:
 def test_import_in_the_browser_raises_the_home_count(
     browser_page: Page, served_app: str, tmp_path: Path
 ) -> None:
-    # The store as `make run` leaves it: demo data, seeded by the command line.
-    subprocess.run(
-        [sys.executable, "-m", "feedback_analytics", "seed-demo", "--records", "200"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    seed_like_make_run(200)
     page = browser_page
 
     page.goto(served_app)

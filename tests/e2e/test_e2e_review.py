@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_e2e_import import open_page
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.test_e2e_import import open_page, seed_like_make_run
 
 
 @pytest.fixture
@@ -24,13 +20,7 @@ def review_everything(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_review_a_category_in_the_browser(
     review_everything: None, browser_page: Page, served_app: str, tmp_path: Path
 ) -> None:
-    # The store as `make run` leaves it: demo data and a first model, by the command line.
-    subprocess.run(
-        [sys.executable, "-m", "feedback_analytics", "seed-demo", "--records", "300"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    seed_like_make_run(300)
     page = browser_page
     page.goto(served_app)
     expect(page.locator("[data-testid='stApp']")).to_be_visible()
