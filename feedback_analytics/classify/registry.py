@@ -18,7 +18,7 @@ from typing import Any
 import skops.io as sio
 from sklearn.pipeline import Pipeline
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from feedback_analytics.db import ClassifierModel
 from feedback_analytics.errors import ActionableError
@@ -110,8 +110,6 @@ def activate_model(session: Session, version: str, *, now: datetime) -> Classifi
 
 def list_models(session: Session) -> list[ClassifierModel]:
     """Return the stored models' rows, newest first (blobs not loaded)."""
-    from sqlalchemy.orm import defer
-
     query = (
         select(ClassifierModel)
         .options(defer(ClassifierModel.blob))

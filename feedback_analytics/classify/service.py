@@ -23,6 +23,7 @@ from feedback_analytics.classify.recipe import Progress, choose_backend, fit_rec
 from feedback_analytics.classify.registry import (
     LoadedModel,
     activate_model,
+    list_models,
     load_active_model,
     new_version,
     save_model,
@@ -30,6 +31,7 @@ from feedback_analytics.classify.registry import (
 from feedback_analytics.classify.text import feedback_text
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
+from feedback_analytics.metrics import UNCATEGORISED
 
 TEXT_FIELDS = ("current_feature", "proposal", "reason")
 CHUNK = 5_000
@@ -362,8 +364,6 @@ CATEGORY_COLUMNS = (
 def records_in_category(session: Session, category: str, *, limit: int = 200) -> pd.DataFrame:
     """Return the newest records of `category` with its source and confidence (no personal
     data); "uncategorised" gives the records without a category."""
-    from feedback_analytics.metrics import UNCATEGORISED
-
     columns = [getattr(Feedback, c) for c in CATEGORY_COLUMNS]
     which = (
         Feedback.category.is_(None) if category == UNCATEGORISED else Feedback.category == category
@@ -403,6 +403,4 @@ def corrections(session: Session, version: str) -> dict[str, Any]:
 
 def model_rows(session: Session) -> list[ClassifierModel]:
     """Return the stored models, newest first."""
-    from feedback_analytics.classify.registry import list_models
-
     return list_models(session)
