@@ -135,12 +135,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
-    if not args.dry_run and result.total("inserted"):
+    if not args.dry_run and (result.total("inserted") or result.total("updated")):
         from feedback_analytics.classify import service
         from feedback_analytics.classify.registry import ModelUnusable
 
-        # New records are categorised by the active model as they arrive; a model that cannot
-        # be loaded leaves them uncategorised, the import itself stands.
+        # New and reworded records are categorised by the active model as they arrive; a model
+        # that cannot be loaded leaves them uncategorised, the import itself stands.
         try:
             classified = service.classify_store(
                 engine, threshold=get_settings().review_threshold, only_new=True

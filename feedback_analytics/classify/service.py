@@ -31,9 +31,10 @@ from feedback_analytics.classify.registry import (
 from feedback_analytics.classify.text import feedback_text
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
+from feedback_analytics.ingest.values import FEEDBACK_TEXTS
 from feedback_analytics.metrics import UNCATEGORISED
 
-TEXT_FIELDS = ("current_feature", "proposal", "reason")
+TEXT_FIELDS = FEEDBACK_TEXTS
 CHUNK = 5_000
 
 

@@ -34,7 +34,7 @@ from feedback_analytics.db.models import (
     SurveyResponse,
     UTCDateTime,
 )
-from feedback_analytics.ingest.values import CONTACT, TIMESTAMPS
+from feedback_analytics.ingest.values import CONTACT, FEEDBACK_TEXTS, TIMESTAMPS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -352,6 +352,15 @@ def update_records(
             update(f)
             .where(f.c.id.in_(relabelled.astype(int).tolist()), f.c.category_source == "human")
             .values(category_confidence=None, model_version=None)
+        )
+    reworded = stored.loc[differing(merged, stored, FEEDBACK_TEXTS), "id"]
+    if len(reworded):
+        # A prediction describes the text it was made from: forget it, so the next
+        # `classify` (which every import runs) categorises the new wording again.
+        connection.execute(
+            update(f)
+            .where(f.c.id.in_(reworded.astype(int).tolist()))
+            .values(predicted_category=None, predicted_confidence=None, predicted_by=None)
         )
     _write_customers(connection, merged, stored)
     _write_surveys(connection, merged, stored, batch_id=batch_id, now=now)

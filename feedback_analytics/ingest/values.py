@@ -48,6 +48,8 @@ TIMESTAMPS: tuple[str, ...] = (
 )
 LATER_THAN_RECEIVED: tuple[str, ...] = TIMESTAMPS[1:]
 CONTACT: tuple[str, ...] = ("customer_name", "customer_email", "customer_phone", "customer_address")
+# The three texts of a feedback: what the classifier reads.
+FEEDBACK_TEXTS: tuple[str, ...] = ("current_feature", "proposal", "reason")
 TEXTS: tuple[str, ...] = (
     *CONTACT,
     "product",

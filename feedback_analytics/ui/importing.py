@@ -123,9 +123,9 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         st.error(t("import.failed", lang))
         st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         st.stop()
-    if result.inserted:
-        # New records are categorised by the active model as they arrive; a model that cannot
-        # be loaded leaves them uncategorised, the import itself stands.
+    if result.inserted or result.updated:
+        # New and reworded records are categorised by the active model as they arrive; a model
+        # that cannot be loaded leaves them uncategorised, the import itself stands.
         try:
             classify_store(get_engine(), threshold=settings().review_threshold, only_new=True)
         except ModelUnusable as exc:

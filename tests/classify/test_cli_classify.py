@@ -124,6 +124,20 @@ def test_an_import_categorises_its_new_records_with_the_active_model(
     assert [r[0] for r in rows] == ["VPN connectivity", "Billing & invoices"]
     assert all(r[1] for r in rows)
 
+    # The customer's text is corrected: the old prediction no longer describes it.
+    upload.write_text(
+        "external_id,channel,received_at,current_feature\n"
+        "N-1,email,2026-10-01 09:00,Hóa đơn tháng này bị tính sai tiền hai lần\n",
+        encoding="utf-8",
+    )
+    again = cli("import", str(upload), db=db)
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(db) as connection:
+        (predicted,) = connection.execute(
+            "SELECT predicted_category FROM feedback WHERE external_id = 'N-1'"
+        ).fetchone()
+    assert predicted == "Billing & invoices"
+
 
 def test_an_unusable_model_leaves_new_records_uncategorised_and_the_import_stands(
     tmp_path: Path, db: Path
