@@ -39,6 +39,26 @@ class Settings(BaseSettings):
         default="data/cache",
         description="Where the dashboard keeps its snapshot of the metric columns (a cache).",
     )
+    signin_lock_after: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row that lock the account."
+    )
+    signin_lock_minutes: float = Field(
+        default=15, gt=0, description="How long a locked account stays locked."
+    )
+    signin_delay_from: int = Field(
+        default=2,
+        ge=0,
+        description=(
+            "After this many failed sign-ins in a row, each next attempt waits "
+            "2**(failures - this) seconds (at most 60) before it is checked."
+        ),
+    )
+    session_idle_minutes: float = Field(
+        default=30, gt=0, description="A signed-in session left idle this long ends."
+    )
+    session_max_hours: float = Field(
+        default=12, gt=0, description="A signed-in session ends this long after sign-in."
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from feedback_analytics.audit import record_event
 from feedback_analytics.classify.evaluation import quality_report
 from feedback_analytics.classify.recipe import Progress, choose_backend, fit_recipe
 from feedback_analytics.classify.registry import (
@@ -30,7 +31,7 @@ from feedback_analytics.classify.registry import (
 )
 from feedback_analytics.classify.text import feedback_text
 from feedback_analytics.config import get_settings
-from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
+from feedback_analytics.db import ClassifierModel, Feedback
 from feedback_analytics.ingest.values import FEEDBACK_TEXTS
 from feedback_analytics.metrics import UNCATEGORISED
 
@@ -127,7 +128,7 @@ def train_model(
         )
         if activate:
             activate_model(session, version, now=now)
-        audit(session, actor=created_by, action="model.train", details={"version": version})
+        record_event(session, actor=created_by, action="model.train", details={"version": version})
     return TrainResult(
         version=version,
         active=activate,
@@ -143,21 +144,7 @@ def activate(engine: Engine, version: str, *, actor: str) -> None:
     """Make `version` the active model."""
     with Session(engine) as session, session.begin():
         activate_model(session, version, now=_now())
-        audit(session, actor=actor, action="model.activate", details={"version": version})
-
-
-def audit(
-    session: Session,
-    *,
-    actor: str,
-    action: str,
-    details: dict[str, Any],
-    feedback_id: int | None = None,
-) -> None:
-    """Append an event to the audit log (in the caller's transaction)."""
-    session.add(
-        AuditEvent(at=_now(), actor=actor, action=action, feedback_id=feedback_id, details=details)
-    )
+        record_event(session, actor=actor, action="model.activate", details={"version": version})
 
 
 @dataclass(frozen=True)
@@ -333,7 +320,7 @@ def label_record(
     record.category_confidence = None
     record.model_version = None
     record.updated_at = _now()
-    audit(
+    record_event(
         session,
         actor=actor,
         action=action,

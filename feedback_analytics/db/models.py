@@ -32,6 +32,7 @@ CHANNELS = ("email", "hotline", "web_form")
 PRIORITIES = ("urgent", "high", "normal", "low")
 STATUSES = ("new", "acknowledged", "in_progress", "resolved", "closed")
 CATEGORY_SOURCES = ("human", "model")
+ROLES = ("admin", "manager", "quality", "staff")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -244,14 +245,41 @@ class ClassifierModel(Base):
 
 
 class AuditEvent(Base):
-    """One thing a person did that the policy asks to account for (append-only)."""
+    """One thing a person did that the policy asks to account for (append-only).
+
+    Migration 0004 makes the database itself refuse UPDATE and DELETE on this table.
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
+    # As long as an email address: a refused sign-in is recorded under the address typed.
+    actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64), index=True)
     feedback_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # What changed, without personal data: e.g. {"from": "billing", "to": "wifi"}.
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class User(Base):
+    """A person who may sign in: staff data, not customer data."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Normalised (NFC, stripped, lower case) by feedback_analytics.auth before it is stored.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    # argon2id; None for an account that signs in only through single sign-on.
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    # When the last of `failed_sign_ins` happened: the next attempt waits from then.
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
