@@ -1039,6 +1039,22 @@ _REASON_TAIL = _F(
     ("Mong được ưu tiên xử lý.", "😞", "Cảm ơn.", "Rất cần hỗ trợ sớm."),
     ("Please prioritise.", "😞", "Thanks.", "Hope you can help soon."),
 )
+# A few customers type their own phone number or address into their words, as real ones do, so
+# the app meets contacts in free text that it must mask (feedback_analytics.privacy). Per
+# language (Vietnamese, Vietnamese without accents, English) and contact (phone, e-mail): the
+# words before and after it.
+_CONTACT_SHARE = 0.03
+_CONTACT_REQUEST: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("Vui lòng gọi lại cho tôi theo số ", "."), ("Liên hệ: ", ""), ("SĐT của tôi là ", " ạ.")),
+    (("Liên hệ: ", ""), ("Vui lòng phản hồi qua email ", "."), ("Gửi kết quả về ", " nhé.")),
+    (("Vui long goi lai cho toi theo so ", "."), ("Lien he: ", ""), ("sdt cua minh: ", "")),
+    (("Lien he: ", ""), ("Gui ket qua qua email ", " giup minh."), ("email: ", "")),
+    (("Please call me back on ", "."), ("You can reach me at ", "."), ("Call me: ", "")),
+    (("Please reply to ", "."), ("Contact: ", ""), ("Send the fix details to ", " please.")),
+)
+_CONTACT_LANGUAGE = (0, 0, 1, 2, 2)  # per writer variant: _VI, _VI_CASUAL, _VI_PLAIN, _EN, ...
+# Its own stream, so that adding the requests left every other column as it was for a seed.
+_CONTACT_STREAM = 0xC0DE
 # Survey comments by sentiment: scores 1-2, 3, 4-5.
 _COMMENTS: tuple[_F, _F, _F] = (
     _F(
@@ -1581,6 +1597,28 @@ def _customers(rng: np.random.Generator, count: int) -> dict[str, np.ndarray]:
     }
 
 
+def _with_contact_requests(
+    reason: np.ndarray, *, seed: int, variant: np.ndarray, phone: np.ndarray, email: np.ndarray
+) -> np.ndarray:
+    """Return the reasons with a request to be contacted, giving the record's own phone number
+    or e-mail address, appended to about `_CONTACT_SHARE` of those that have one."""
+    rng = np.random.default_rng([seed, _CONTACT_STREAM])
+    n = len(reason)
+    has_phone, has_email = phone != "", email != ""
+    typed = (rng.random(n) < _CONTACT_SHARE) & (has_phone | has_email)
+    by_email = has_email & (~has_phone | (rng.random(n) < 0.4))
+    wording = rng.integers(0, len(_CONTACT_REQUEST[0]), n)[typed]
+    group = (np.asarray(_CONTACT_LANGUAGE)[variant] * 2 + by_email)[typed]
+    before = _lookup(b for g in _CONTACT_REQUEST for b, _ in g).reshape(len(_CONTACT_REQUEST), -1)
+    after = _lookup(a for g in _CONTACT_REQUEST for _, a in g).reshape(len(_CONTACT_REQUEST), -1)
+    request = _join(
+        before[group, wording], np.where(by_email, email, phone)[typed], after[group, wording]
+    )
+    reason = reason.copy()
+    reason[typed] = _join(reason[typed], np.where(reason[typed] == "", "", " "), request)
+    return reason
+
+
 def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.DataFrame:
     """Return `records` demo feedback rows over the 24 months ending on `end`, as canonical text.
 
@@ -1768,6 +1806,8 @@ def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.
         texts.reason_lead.columns[1][lead],
         texts.reason_tail.columns[0][tail],
     )
+
+    reason = _with_contact_requests(reason, seed=seed, variant=variant, phone=phone, email=email)
 
     sentiment = np.where(score <= 2, 0, np.where(score == 3, 1, 2))
     comment_share = np.array([0.55, 0.3, 0.35])[sentiment]

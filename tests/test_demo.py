@@ -275,6 +275,16 @@ def test_contact_details_look_vietnamese_and_some_are_missing(demo: pd.DataFrame
     assert (demo.loc[demo["channel"] == "email", "customer_email"] != "").all()
 
 
+def test_a_few_customers_type_their_own_phone_or_email_into_the_reason(
+    demo: pd.DataFrame,
+) -> None:
+    rows = demo[["customer_phone", "customer_email", "reason"]].values
+    by_phone = pd.Series([bool(phone) and phone in reason for phone, _, reason in rows])
+    by_email = pd.Series([bool(email) and email in reason for _, email, reason in rows])
+    assert by_phone.any() and by_email.any()
+    assert 0.015 <= (by_phone | by_email).mean() <= 0.05
+
+
 def test_volume_grows_with_weekday_peaks(times: pd.DataFrame) -> None:
     local = times["received_at"].dt.tz_convert(LOCAL)
     first = local < pd.Timestamp(END, tz=LOCAL) - pd.DateOffset(months=18)
