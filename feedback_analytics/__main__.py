@@ -1,23 +1,27 @@
 """The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
-report, train, classify, evaluate)."""
+report, train, classify, evaluate, create-user, set-password)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import io
 import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import DatabaseUnavailable, ensure_schema, make_engine
+from feedback_analytics.db.models import ROLES
 from feedback_analytics.errors import ActionableError
+from feedback_analytics.privacy import install_log_redaction
 
 log = logging.getLogger("feedback_analytics")
 
@@ -135,6 +139,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
+    if not args.dry_run:
+        _audit(
+            engine,
+            "import",
+            {
+                "files": [Path(p).name[:200] for p in args.paths][:50],
+                "inserted": result.total("inserted"),
+                "updated": result.total("updated"),
+                "rejected": result.total("rejected"),
+            },
+        )
     if not args.dry_run and (result.total("inserted") or result.total("updated")):
         from feedback_analytics.classify import service
         from feedback_analytics.classify.registry import ModelUnusable
@@ -184,7 +199,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write every record to the canonical file."""
     from feedback_analytics.ingest.export import export_records
 
-    count = export_records(_engine(), Path(args.out))
+    engine = _engine()
+    count = export_records(engine, Path(args.out))
+    # The canonical file holds every customer's contact data: who wrote it is on record.
+    _audit(engine, "download", {"what": "export", "file": Path(args.out).name, "rows": count})
     _say(f"Exported {count:,} records to {args.out}")
     return 0
 
@@ -298,6 +316,74 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(engine: Engine, action: str, details: dict[str, Any]) -> None:
+    """Append what this command did to the audit log, as the operating system's user."""
+    from feedback_analytics.audit import record_event
+
+    with Session(engine) as session, session.begin():
+        record_event(session, actor=_cli_actor(), action=action, details=details)
+
+
+def _cli_actor() -> str:
+    """Return the audit actor of a command: the operating system's user name."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "cli:unknown"
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    """Return the password from stdin (--password-stdin) or typed twice at the terminal."""
+    if args.password_stdin:
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "there is no terminal to type the password at: pipe it in with --password-stdin"
+        )
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Same password again: ") != first:
+        raise UsageError("the two passwords differ: run the command again")
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Add a user account with a password, or none for single sign-on."""
+    from feedback_analytics import auth
+
+    password = None if args.no_password else _new_password(args)
+    with Session(_engine()) as session, session.begin():
+        account = auth.create_user(
+            session,
+            email=args.email,
+            role=args.role,
+            name=args.name,
+            password=password,
+            actor=_cli_actor(),
+            now=datetime.now(UTC),
+        )
+    how = "signs in with single sign-on only" if args.no_password else "has a password"
+    _say(f"Created the {account.role} account {account.email}; it {how}.")
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    """Give a user account a new password (and lift a sign-in lock)."""
+    from feedback_analytics import auth
+
+    engine = _engine()
+    with Session(engine) as session:
+        account = auth.find_user(session, args.email)
+    if account is None:
+        raise ActionableError(
+            f"No user has the email {auth.normalise_email(args.email)}: add one with create-user."
+        )
+    password = _new_password(args)
+    with Session(engine) as session, session.begin():
+        auth.set_password(session, account.id, password, actor=_cli_actor(), now=datetime.now(UTC))
+    _say(f"Set a new password for {account.email}.")
+    return 0
+
+
 def _month(value: str) -> str:
     from feedback_analytics.metrics import month_bounds
 
@@ -405,6 +491,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--label-column", default="category")
     sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     sub.set_defaults(func=cmd_evaluate)
+
+    sub = commands.add_parser("create-user", help="add a user account that may sign in")
+    sub.add_argument("--email", required=True)
+    sub.add_argument("--role", required=True, choices=ROLES)
+    sub.add_argument("--name", default="", help="the person's name as the app shows it")
+    password = sub.add_mutually_exclusive_group()
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    password.add_argument(
+        "--no-password", action="store_true", help="no password: single sign-on only"
+    )
+    sub.set_defaults(func=cmd_create_user)
+
+    sub = commands.add_parser("set-password", help="give a user account a new password")
+    sub.add_argument("--email", required=True)
+    sub.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    sub.set_defaults(func=cmd_set_password)
     return parser
 
 
@@ -415,6 +521,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # Customers' phone numbers and e-mail addresses never reach a log, whatever a message holds.
+    install_log_redaction()
     try:
         return int(args.func(args))
     except DatabaseUnavailable as exc:
