@@ -1,9 +1,15 @@
-"""Feedback Analytics: page config, the language switch and the navigation over views/."""
+"""Feedback Analytics: page config, the language switch, sign-in, and the navigation over views/."""
 
 import streamlit as st
 
-from feedback_analytics import ui
+from feedback_analytics import privacy, ui
 
+# Customers' phone numbers and e-mail addresses never reach a log (Streamlit's included).
+privacy.install_log_redaction("streamlit")
 st.set_page_config(page_title="Feedback Analytics", page_icon=":material/forum:", layout="wide")
 lang = ui.language_switch()
-ui.build_navigation(lang).run()
+page = ui.build_navigation(lang)
+viewer = ui.signed_in_viewer(lang)
+ui.page_menu(lang, viewer.role)
+ui.account_box(viewer, lang)
+ui.run_page(page, lang, viewer.role)

@@ -776,3 +776,179 @@ CATALOGUE.update(
         "chart.axis.actual": {"en": "Actual", "vi": "Thực tế"},
     }
 )
+
+# Sign-in, roles, privacy and the audit log.
+CATALOGUE.update(
+    {
+        "auth.title": {"en": "Sign in", "vi": "Đăng nhập"},
+        "auth.intro": {
+            "en": "Feedback Analytics holds customers' personal data: sign in to continue.",
+            "vi": "Feedback Analytics chứa dữ liệu cá nhân của khách hàng: hãy đăng nhập để "
+            "tiếp tục.",
+        },
+        "auth.email": {"en": "Email", "vi": "Email"},
+        "auth.password": {"en": "Password", "vi": "Mật khẩu"},
+        "auth.password_again": {"en": "Password again", "vi": "Nhập lại mật khẩu"},
+        "auth.name": {"en": "Name", "vi": "Họ tên"},
+        "auth.submit": {"en": "Sign in", "vi": "Đăng nhập"},
+        "auth.sso": {"en": "Sign in with single sign-on", "vi": "Đăng nhập một lần (SSO)"},
+        "auth.sso_or": {
+            "en": "Or sign in with a local account:",
+            "vi": "Hoặc đăng nhập bằng tài khoản nội bộ:",
+        },
+        "auth.refused.credentials": {
+            "en": "Email or password is wrong.",
+            "vi": "Email hoặc mật khẩu không đúng.",
+        },
+        "auth.refused.locked": {
+            "en": "Too many failed sign-ins: this account is locked for {minutes} more minutes. "
+            "An administrator can unlock it by setting a new password.",
+            "vi": "Đăng nhập sai quá nhiều lần: tài khoản bị khóa thêm {minutes} phút. Quản trị "
+            "viên có thể mở khóa bằng cách đặt mật khẩu mới.",
+        },
+        "auth.refused.wait": {
+            "en": "Too many failed sign-ins: wait {seconds} seconds before trying again.",
+            "vi": "Đăng nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.",
+        },
+        "auth.refused.inactive": {
+            "en": "This account is deactivated. Ask an administrator.",
+            "vi": "Tài khoản này đã bị vô hiệu hóa. Hãy liên hệ quản trị viên.",
+        },
+        "auth.refused.no_password": {
+            "en": "This account signs in with single sign-on only.",
+            "vi": "Tài khoản này chỉ đăng nhập bằng đăng nhập một lần (SSO).",
+        },
+        "auth.refused.sso_unknown": {
+            "en": "{email} has no account here. Ask an administrator to add it with a role.",
+            "vi": "{email} chưa có tài khoản. Hãy nhờ quản trị viên thêm email này kèm vai trò.",
+        },
+        "auth.expired": {
+            "en": "Your session expired. Sign in again.",
+            "vi": "Phiên làm việc đã hết hạn. Hãy đăng nhập lại.",
+        },
+        "auth.signed_in_as": {
+            "en": "Signed in as {email} ({role})",
+            "vi": "Đăng nhập: {email} ({role})",
+        },
+        "auth.sign_out": {"en": "Sign out", "vi": "Đăng xuất"},
+        "auth.first.title": {
+            "en": "Create the first administrator",
+            "vi": "Tạo quản trị viên đầu tiên",
+        },
+        "auth.first.intro": {
+            "en": "No account exists yet. The first account administers the others; "
+            "choose a password of at least 12 characters.",
+            "vi": "Chưa có tài khoản nào. Tài khoản đầu tiên quản lý các tài khoản khác; mật "
+            "khẩu cần ít nhất 12 ký tự.",
+        },
+        "auth.first.submit": {"en": "Create and sign in", "vi": "Tạo và đăng nhập"},
+        "auth.mismatch": {
+            "en": "The two passwords differ.",
+            "vi": "Hai mật khẩu không khớp.",
+        },
+        "role.admin": {"en": "administrator", "vi": "quản trị viên"},
+        "role.manager": {"en": "manager", "vi": "quản lý"},
+        "role.quality": {"en": "quality team", "vi": "nhóm chất lượng"},
+        "role.staff": {"en": "staff", "vi": "nhân viên"},
+        "access.refused": {
+            "en": "Your role ({role}) cannot open this page. Ask an administrator if your work "
+            "needs it.",
+            "vi": "Vai trò của bạn ({role}) không được mở trang này. Hãy hỏi quản trị viên nếu "
+            "công việc cần.",
+        },
+        "nav.record": {"en": "Record", "vi": "Bản ghi"},
+        "nav.users": {"en": "Users", "vi": "Người dùng"},
+        "nav.audit": {"en": "Audit log", "vi": "Nhật ký kiểm toán"},
+        "about.record": {
+            "en": "One feedback: its texts, status, category and the customer's contact, "
+            "masked unless your role handles it.",
+            "vi": "Một phản hồi: nội dung, trạng thái, danh mục và liên hệ của khách hàng, được "
+            "che nếu vai trò của bạn không xử lý nó.",
+        },
+        "about.users": {
+            "en": "For administrators: accounts, roles, passwords.",
+            "vi": "Cho quản trị viên: tài khoản, vai trò, mật khẩu.",
+        },
+        "about.audit": {
+            "en": "For administrators: who signed in, revealed, downloaded, imported or changed "
+            "what, and when.",
+            "vi": "Cho quản trị viên: ai đã đăng nhập, xem dữ liệu ẩn, tải xuống, nhập hoặc "
+            "thay đổi gì, và khi nào.",
+        },
+    }
+)
+
+CATALOGUE.update(
+    {
+        "users.title": {"en": "Users", "vi": "Người dùng"},
+        "users.role": {"en": "Role", "vi": "Vai trò"},
+        "users.active": {"en": "Active", "vi": "Đang hoạt động"},
+        "users.local_password": {"en": "Local password", "vi": "Mật khẩu nội bộ"},
+        "users.create": {"en": "Add a user", "vi": "Thêm người dùng"},
+        "users.edit": {"en": "Change a user", "vi": "Sửa người dùng"},
+        "users.pick": {"en": "User", "vi": "Người dùng"},
+        "users.password_optional": {
+            "en": "Password (leave empty for single sign-on only)",
+            "vi": "Mật khẩu (để trống nếu chỉ đăng nhập một lần)",
+        },
+        "users.new_password": {
+            "en": "New password (leave empty to keep; setting one unlocks the account)",
+            "vi": "Mật khẩu mới (để trống để giữ nguyên; đặt mới sẽ mở khóa tài khoản)",
+        },
+        "users.save": {"en": "Save", "vi": "Lưu"},
+        "users.created": {"en": "{email} was added.", "vi": "Đã thêm {email}."},
+        "users.saved": {"en": "{email} was changed.", "vi": "Đã sửa {email}."},
+        "audit.title": {"en": "Audit log", "vi": "Nhật ký kiểm toán"},
+        "audit.intro": {
+            "en": "Every sign-in (also failed), reveal, download, import, category, survey, "
+            "setting and user change. The log is append-only: the database refuses to change "
+            "or delete an entry.",
+            "vi": "Mọi lần đăng nhập (cả thất bại), xem dữ liệu ẩn, tải xuống, nhập dữ liệu, "
+            "thay đổi danh mục, khảo sát, cài đặt và người dùng. Nhật ký chỉ được ghi thêm: cơ "
+            "sở dữ liệu từ chối sửa hoặc xóa.",
+        },
+        "audit.period": {"en": "Period", "vi": "Khoảng thời gian"},
+        "audit.actor": {"en": "Who", "vi": "Ai"},
+        "audit.actions": {"en": "Actions", "vi": "Hành động"},
+        "audit.feedback_id": {
+            "en": "Feedback id (0: all)",
+            "vi": "Mã phản hồi (0: tất cả)",
+        },
+        "audit.count": {"en": "{count} events", "vi": "{count} sự kiện"},
+        "record.title": {"en": "Record", "vi": "Bản ghi"},
+        "record.id": {"en": "Feedback id", "vi": "Mã phản hồi"},
+        "record.pick": {
+            "en": "Enter a feedback id (the id column of any table).",
+            "vi": "Nhập mã phản hồi (cột id của các bảng).",
+        },
+        "record.none": {"en": "There is no feedback {id}.", "vi": "Không có phản hồi {id}."},
+        "record.contact": {"en": "Customer contact", "vi": "Liên hệ của khách hàng"},
+        "record.no_contact": {
+            "en": "This feedback came without contact details.",
+            "vi": "Phản hồi này không kèm thông tin liên hệ.",
+        },
+        "record.contact_shown": {
+            "en": "Shown because your role handles feedback, or you revealed it (logged).",
+            "vi": "Hiển thị vì vai trò của bạn xử lý phản hồi, hoặc bạn đã yêu cầu xem (có ghi "
+            "nhật ký).",
+        },
+        "record.masked": {
+            "en": "Personal data is masked for your role.",
+            "vi": "Dữ liệu cá nhân được che với vai trò của bạn.",
+        },
+        "record.reveal_reason": {
+            "en": "Why do you need the contact data? (logged, at least 10 characters)",
+            "vi": "Vì sao bạn cần dữ liệu liên hệ? (được ghi nhật ký, ít nhất 10 ký tự)",
+        },
+        "record.reveal": {"en": "Reveal", "vi": "Hiện dữ liệu"},
+        "field.customer_name": {"en": "Name", "vi": "Họ tên"},
+        "field.customer_phone": {"en": "Phone", "vi": "Điện thoại"},
+        "field.customer_email": {"en": "Email", "vi": "Email"},
+        "field.customer_address": {"en": "Address", "vi": "Địa chỉ"},
+        "column.at": {"en": "When", "vi": "Thời điểm"},
+        "column.actor": {"en": "Who", "vi": "Ai"},
+        "column.action": {"en": "Action", "vi": "Hành động"},
+        "column.feedback_id": {"en": "Feedback id", "vi": "Mã phản hồi"},
+        "column.details": {"en": "Details", "vi": "Chi tiết"},
+    }
+)

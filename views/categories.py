@@ -3,7 +3,7 @@
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from feedback_analytics import charts, metrics, ui
+from feedback_analytics import charts, metrics, privacy, ui
 from feedback_analytics.classify import insight, service
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ui import classifier
@@ -66,4 +66,5 @@ if st.button(t("categories.find_themes", lang), key="find_themes"):
         )
         with st.expander(title):
             for feedback_id in theme.example_ids:
-                st.text(f"#{feedback_id}: {texts[feedback_id][:300]}")
+                example = privacy.text_for_viewer(texts[feedback_id], ui.require_viewer().role)
+                st.text(f"#{feedback_id}: {example[:300]}")

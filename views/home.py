@@ -3,6 +3,7 @@
 import streamlit as st
 
 from feedback_analytics import ui
+from feedback_analytics.access import may_open
 from feedback_analytics.db.models import CHANNELS
 from feedback_analytics.i18n import format_datetime, format_number, t
 
@@ -16,9 +17,10 @@ st.header(t("home.store", lang))
 summary = ui.store_summary()
 if summary.is_empty:
     st.info(t("home.empty", lang), icon=":material/inbox:")
-    st.page_link(
-        "views/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
-    )
+    if may_open(ui.require_viewer().role, "import"):
+        st.page_link(
+            "views/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
+        )
 else:
     records, uncategorised, surveys = st.columns(3)
     records.metric(t("home.records", lang), format_number(summary.records, lang))
@@ -47,4 +49,4 @@ else:
     ui.show_table(batches, lang)
 
 st.header(t("home.pages", lang))
-ui.page_directory(lang)
+ui.page_directory(lang, ui.require_viewer().role)

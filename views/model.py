@@ -82,7 +82,7 @@ if st.button(t("model.retrain", lang), key="retrain"):
 
     try:
         result = service.train_model(
-            ui.get_engine(), created_by=classifier.APP_ACTOR, activate=False, progress=progress
+            ui.get_engine(), created_by=ui.require_viewer().actor, activate=False, progress=progress
         )
     except TooFewExamples as exc:
         st.error(t("model.refused", lang, reason=str(exc)))
@@ -144,7 +144,7 @@ if models:
         default = inactive.index(new_version) if new_version in inactive else 0
         chosen = st.selectbox(t("model.pick", lang), inactive, index=default, key="model_pick")
         if st.button(t("model.activate", lang), key="activate", type="primary"):
-            service.activate(ui.get_engine(), chosen, actor=classifier.APP_ACTOR)
+            service.activate(ui.get_engine(), chosen, actor=ui.require_viewer().actor)
             result = service.classify_store(
                 ui.get_engine(), threshold=ui.settings().review_threshold
             )

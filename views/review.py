@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from feedback_analytics import ui
+from feedback_analytics import privacy, ui
 from feedback_analytics.classify.service import UnknownRecord
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ui import classifier
@@ -47,7 +47,7 @@ if record is None:
 for name in ("current_feature", "proposal", "reason"):
     if record[name]:
         st.caption(t(f"field.{name}", lang))
-        st.text(record[name])
+        st.text(privacy.text_for_viewer(record[name], ui.require_viewer().role))
 suggested = record["predicted_category"]
 confidence = record["predicted_confidence"] or 0.0
 # Customer data and labels are shown as text, never as markdown.

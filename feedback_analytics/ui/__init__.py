@@ -11,22 +11,41 @@ from feedback_analytics.ui.data import (
     store_summary,
 )
 from feedback_analytics.ui.language import current_language, language_switch
-from feedback_analytics.ui.navigation import PAGES, PageSpec, build_navigation, page_directory
+from feedback_analytics.ui.navigation import (
+    PAGES,
+    PageSpec,
+    build_navigation,
+    page_directory,
+    page_menu,
+    run_page,
+)
+from feedback_analytics.ui.session import (
+    account_box,
+    current_viewer,
+    require_viewer,
+    signed_in_viewer,
+)
 from feedback_analytics.ui.tables import column_config, show_raw_table, show_table
 
 __all__ = [
     "PAGES",
     "PageSpec",
+    "account_box",
     "build_navigation",
     "clear_cached_data",
     "column_config",
     "current_language",
+    "current_viewer",
     "get_engine",
     "language_switch",
     "page_directory",
+    "page_menu",
     "recent_batches",
+    "require_viewer",
+    "run_page",
     "settings",
     "show_raw_table",
     "show_table",
+    "signed_in_viewer",
     "store_summary",
 ]

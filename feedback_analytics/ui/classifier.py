@@ -16,9 +16,9 @@ from feedback_analytics.classify.insight import ModelTerms
 from feedback_analytics.db import Feedback
 from feedback_analytics.ui.data import get_engine, settings
 from feedback_analytics.ui.overview import StoreFacts, _events_of
+from feedback_analytics.ui.session import require_viewer
 
 # Who acts in the app until sign-in names the person (issue 5's access control).
-APP_ACTOR = "app"
 # Other app instances train and activate too: the active version is read again this often.
 _MODEL_TTL_SECONDS = 30
 
@@ -109,5 +109,5 @@ def category_records(category: str, *, limit: int = 200) -> pd.DataFrame:
 def label(feedback_id: int, category: str) -> None:
     """Give a record a human category (audited) and forget what the pages cached."""
     with Session(get_engine()) as session, session.begin():
-        service.label_record(session, feedback_id, category, actor=APP_ACTOR)
+        service.label_record(session, feedback_id, category, actor=require_viewer().actor)
     st.cache_data.clear()

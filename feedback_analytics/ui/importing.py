@@ -16,6 +16,7 @@ from feedback_analytics.db import DatabaseUnavailable
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ingest import FileResult, import_source, read_preview, rejects_to_csv
 from feedback_analytics.ui.data import clear_cached_data, get_engine, settings
+from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
 
 FILE_TYPES = ("csv", "xlsx", "json", "jsonl")
@@ -123,6 +124,16 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         st.error(t("import.failed", lang))
         st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         st.stop()
+    log_event(
+        require_viewer(),
+        "import",
+        {
+            "file": upload.name[:200],
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "rejected": result.rejected,
+        },
+    )
     if result.inserted or result.updated:
         # New and reworded records are categorised by the active model as they arrive; a model
         # that cannot be loaded leaves them uncategorised, the import itself stands.
@@ -151,9 +162,17 @@ def rejection_table(result: FileResult) -> pd.DataFrame:
 
 def rejections_download(result: FileResult, upload: Upload, lang: str, *, key: str) -> None:
     """Render the button that downloads the rejected rows as they came, with their reasons."""
+    viewer = require_viewer()
+
+    def logged() -> bytes:
+        log_event(
+            viewer, "download", {"what": f"rejected rows of {upload.name[:200]}", "format": "csv"}
+        )
+        return rejects_to_csv(result)
+
     st.download_button(
         t("import.download_rejections", lang),
-        data=rejects_to_csv(result),
+        data=logged,
         file_name=f"{PurePath(upload.name).stem}-rejected.csv",
         mime="text/csv",
         key=key,

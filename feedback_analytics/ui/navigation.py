@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from feedback_analytics.access import may_open
 from feedback_analytics.i18n import t
 
 
@@ -48,11 +49,18 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "views/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
     ),
+    PageSpec("views/record.py", "record", "nav.record", "about.record", ":material/article:"),
+    PageSpec("views/users.py", "users", "nav.users", "about.users", ":material/group:"),
+    PageSpec("views/audit.py", "audit", "nav.audit", "about.audit", ":material/policy:"),
 )
 
 
 def build_navigation(lang: str) -> StreamlitPage:
-    """Return the app's navigation over PAGES, titles in `lang`."""
+    """Return the page the address asks for, among every page of PAGES (titles in `lang`).
+
+    Every page is registered, before sign-in too, so that a shared link to any page still
+    opens that page once the person has signed in; `run_page` decides whether it runs.
+    """
     return st.navigation(
         [
             st.Page(
@@ -63,12 +71,31 @@ def build_navigation(lang: str) -> StreamlitPage:
                 default=spec.default,
             )
             for spec in PAGES
-        ]
+        ],
+        position="hidden",
     )
 
 
-def page_directory(lang: str) -> None:
-    """Render a link to every page with what it is for."""
+def page_menu(lang: str, role: str) -> None:
+    """List in the sidebar the pages `role` may open."""
+    with st.sidebar:
+        for spec in PAGES:
+            if may_open(role, spec.url_path):
+                st.page_link(spec.path, label=t(spec.title_key, lang), icon=spec.icon)
+
+
+def run_page(page: StreamlitPage, lang: str, role: str) -> None:
+    """Run `page` when `role` may open it; otherwise say so, and why."""
+    if not may_open(role, page.url_path):
+        st.error(t("access.refused", lang, role=t(f"role.{role}", lang)), icon=":material/block:")
+        st.stop()
+    page.run()
+
+
+def page_directory(lang: str, role: str) -> None:
+    """Render a link to every page `role` may open, with what it is for."""
     for spec in PAGES:
+        if not may_open(role, spec.url_path):
+            continue
         st.page_link(spec.path, label=t(spec.title_key, lang), icon=spec.icon)
         st.caption(t(spec.about_key, lang))

@@ -15,11 +15,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from feedback_analytics import charts, facts, kpis, metrics, store
+from feedback_analytics import charts, facts, kpis, metrics, privacy, store
 from feedback_analytics import downloads as downloads_module
+from feedback_analytics.access import Viewer
 from feedback_analytics.filters import Filters
 from feedback_analytics.i18n import format_datetime, format_number, t
 from feedback_analytics.ui.data import get_engine, settings
+from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
 
 # Figures are computed as of now, rounded down to this step (a pandas frequency).
@@ -541,10 +543,11 @@ def records_behind(
 
 def _record_downloads(ids: np.ndarray, name: str, lang: str) -> None:
     columns = st.columns(len(downloads_module.DOWNLOAD_FORMATS) + 2)
+    viewer = require_viewer()
     for column, fmt in zip(columns, downloads_module.DOWNLOAD_FORMATS, strict=False):
         column.download_button(
             t(f"overview.download_{fmt}", lang),
-            data=functools.partial(_records_file, lambda: ids, fmt),
+            data=functools.partial(_records_file, lambda: ids, fmt, viewer, name),
             file_name=f"feedback-{name}.{fmt}",
             mime=downloads_module.MIME_TYPES[fmt],
             icon=":material/download:",
@@ -556,10 +559,11 @@ def _record_downloads(ids: np.ndarray, name: str, lang: str) -> None:
 def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, lang: str) -> None:
     """Render the downloads: the monthly report, and the filtered records of the month."""
     columns = st.columns(4)
+    viewer = require_viewer()
     for column, suffix in zip(columns, ("html", "xlsx"), strict=False):
         column.download_button(
             t(f"overview.download_report_{suffix}", lang),
-            data=functools.partial(_report_bytes, overview, suffix, lang),
+            data=functools.partial(_report_bytes, overview, suffix, lang, viewer),
             file_name=f"feedback-report-{overview.month}.{suffix}",
             mime="text/html" if suffix == "html" else downloads_module.MIME_TYPES["xlsx"],
             icon=":material/summarize:",
@@ -573,7 +577,9 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
     for column, fmt in zip(columns[2:], downloads_module.DOWNLOAD_FORMATS, strict=False):
         column.download_button(
             t(f"overview.download_month_{fmt}", lang),
-            data=functools.partial(_records_file, month_records, fmt),
+            data=functools.partial(
+                _records_file, month_records, fmt, viewer, f"month-{overview.month}"
+            ),
             file_name=f"feedback-{overview.month}.{fmt}",
             mime=downloads_module.MIME_TYPES[fmt],
             icon=":material/download:",
@@ -582,11 +588,15 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
         )
 
 
-def _records_file(ids: Callable[[], np.ndarray], fmt: str) -> bytes:
-    return downloads_module.to_spreadsheet(records(ids()), fmt, tz=settings().tz)
+def _records_file(ids: Callable[[], np.ndarray], fmt: str, viewer: Viewer, name: str) -> bytes:
+    # Runs when the button is pressed: the download is logged then, with what it held.
+    frame = privacy.for_viewer(records(ids()), viewer.role)
+    log_event(viewer, "download", {"what": f"records {name}", "format": fmt, "rows": len(frame)})
+    return downloads_module.to_spreadsheet(frame, fmt, tz=settings().tz)
 
 
-def _report_bytes(overview: metrics.Overview, suffix: str, lang: str) -> bytes:
+def _report_bytes(overview: metrics.Overview, suffix: str, lang: str, viewer: Viewer) -> bytes:
+    log_event(viewer, "download", {"what": f"report {overview.month}", "format": suffix})
     from feedback_analytics.report_files import render_report
 
     return render_report(overview, f".{suffix}", lang=lang, tz=settings().tz)

@@ -7,11 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from feedback_analytics import privacy
 from feedback_analytics.i18n import CATALOGUE, format_number, t, table_datetime_pattern
 from feedback_analytics.ui.data import settings
+from feedback_analytics.ui.session import current_viewer
 
 # Row numbers are identifiers, as a spreadsheet shows them: no thousands separator.
-_IDENTIFIERS = frozenset({"row", "id"})
+_IDENTIFIERS = frozenset({"row", "id", "feedback_id"})
 
 
 def _label(name: str, lang: str) -> str:
@@ -61,9 +63,12 @@ def column_config(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
 
 
 def show_table(frame: pd.DataFrame, lang: str) -> None:
-    """Render a table whose cells are shown as plain text, never as markdown or HTML."""
+    """Render a table whose cells are shown as plain text, never as markdown or HTML, and
+    whose personal data is shown only as far as the signed-in viewer may see it."""
+    viewer = current_viewer()
+    shown = privacy.for_viewer(frame, viewer.role if viewer else None)
     st.dataframe(
-        display_frame(frame, lang),
+        display_frame(shown, lang),
         column_config=column_config(frame, lang),
         hide_index=True,
         width="stretch",

@@ -11,7 +11,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse
+from feedback_analytics import auth
+from feedback_analytics.access import Viewer
+from feedback_analytics.config import get_settings
+from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse, ensure_schema, make_engine
 from tests.classify.helpers import seed_labelled
 
 # Import `records` demo records as `make run` would; return them as the canonical frame.
@@ -22,9 +25,43 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
 
 
-def new_app() -> AppTest:
-    """Return the app as `streamlit run app.py` starts it (not yet run)."""
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+# The password of the accounts that `account` makes.
+PASSWORD = "correct horse battery staple"
+
+
+def account(role: str) -> auth.Account:
+    """Return the account `<role>@example.test` in the app's store, made on first use."""
+    engine = make_engine(get_settings().db_url)
+    ensure_schema(engine)
+    email = f"{role}@example.test"
+    try:
+        with Session(engine) as session:
+            found = auth.find_user(session, email)
+            if found is not None:
+                return found
+            made = auth.create_user(
+                session,
+                email=email,
+                role=role,
+                name=f"Test {role}",
+                password=PASSWORD,
+                actor="test",
+                now=datetime.now(UTC),
+            )
+            session.commit()
+            return made
+    finally:
+        engine.dispose()
+
+
+def new_app(role: str | None = "admin") -> AppTest:
+    """Return the app as `streamlit run app.py` starts it (not yet run), with a person of
+    `role` signed in (None: nobody)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if role is not None:
+        signed = account(role)
+        at.session_state["viewer"] = Viewer(signed.id, signed.email, signed.name, signed.role)
+    return at
 
 
 def add_feedback(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
@@ -68,7 +105,17 @@ def add_batch(engine: Engine, **values: Any) -> None:
 def texts(at: AppTest) -> str:
     """Return every text the run shows, one block per line, for `in` checks."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         parts.extend(str(element.value) for element in getattr(at, kind))
     parts.extend(f"{metric.label}: {metric.value}" for metric in at.metric)
     return "\n".join(parts)

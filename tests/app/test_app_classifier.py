@@ -74,7 +74,7 @@ def test_a_reviewer_confirms_a_category_in_a_few_clicks(
         == (at.dataframe[0].value.set_index("id").at[feedback_id, "predicted_category"])
     )
     at.selectbox(key=f"review_choice_{feedback_id}").select("Billing & invoices")
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     assert not at.exception
     assert f"Record {feedback_id} is now 'Billing & invoices'" in texts(at)
     with Session(store_engine) as session:
@@ -96,7 +96,7 @@ def test_a_reviewer_can_name_a_new_category(
     at = open_page("views/review.py")
     feedback_id = int(at.selectbox(key="review_record").value)
     at.text_input(key=f"review_new_{feedback_id}").input("Fiber outage")
-    at.button[0].click().run()
+    at.main.button[0].click().run()
     with Session(store_engine) as session:
         assert session.get(Feedback, feedback_id).category == "Fiber outage"
 

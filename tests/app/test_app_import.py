@@ -47,7 +47,7 @@ def stored(engine: Engine) -> int:
 
 def test_without_a_file_the_page_asks_for_one(import_page: AppTest) -> None:
     assert import_page.info[0].value == "Choose a file to see a preview and a row-by-row check."
-    assert not import_page.button
+    assert not import_page.main.button
     assert import_page.selectbox(key="import_encoding").value == "auto"
 
 
@@ -84,7 +84,7 @@ def test_upload_check_import_then_home_counts_the_new_records(
         "0",
         "2",
     ]
-    assert not at.button, "the same file can be imported only once per upload"
+    assert not at.main.button, "the same file can be imported only once per upload"
     assert at.get("download_button")[0].label == "Download the rejected rows (CSV)"
     assert stored(store_engine) == 3
 
@@ -153,7 +153,7 @@ def test_an_unreadable_file_says_why_and_offers_no_import(import_page: AppTest) 
     upload(import_page, "broken.csv", b"external_id,channel,received_at\nA-1,email,2026-10-01\n")
     assert import_page.error[0].value.startswith("This file cannot be read")
     assert "current_feature" in import_page.code[0].value
-    assert not import_page.button
+    assert not import_page.main.button
     assert not import_page.metric
 
 
@@ -176,7 +176,7 @@ def test_a_file_without_valid_rows_cannot_be_imported(import_page: AppTest) -> N
     assert metric(import_page, "Would reject") == "1"
     assert list(import_page.dataframe[1].value["row"]) == [1]
     assert import_page.info[-1].value == "The file has no valid row to import."
-    assert not import_page.button
+    assert not import_page.main.button
 
 
 def test_the_page_speaks_vietnamese(import_page: AppTest) -> None:

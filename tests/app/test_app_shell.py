@@ -72,7 +72,7 @@ def test_an_unusable_database_is_a_message_not_a_traceback(
     not_a_database.write_text("this is not SQLite\n" * 100)
     monkeypatch.setenv("FEEDBACK_DB_URL", f"sqlite:///{not_a_database}")
     get_settings.cache_clear()
-    at = new_app().run()
+    at = new_app(role=None).run()
     assert not at.exception
     assert at.error[0].value == "The dashboard cannot use its database."
     assert "Cannot open the database" in at.code[0].value

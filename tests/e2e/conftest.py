@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from feedback_analytics.config import get_settings
 
@@ -126,3 +126,17 @@ def browser_page(chromium: Browser) -> Iterator[Page]:
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+def sign_in(page: Page, role: str) -> None:
+    """Sign in through the sign-in form as `<role>@example.test` (made in the served store)."""
+    from tests.app.app_support import PASSWORD, account
+
+    email = account(role).email
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=60_000)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Signed in as {email}")).to_be_visible(
+        timeout=60_000
+    )

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from feedback_analytics.ui.navigation import PAGES
+from tests.e2e.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,7 @@ def records_shown(page: Page) -> Locator:
 
 
 def open_page(page: Page, name: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name=name).click()
 
 
 def seed_like_make_run(records: int) -> None:
@@ -56,7 +57,7 @@ def test_import_in_the_browser_raises_the_home_count(
     page = browser_page
 
     page.goto(served_app)
-    expect(page.locator("[data-testid='stApp']")).to_be_visible()
+    sign_in(page, "admin")
     expect(records_shown(page)).to_have_text("200", timeout=60_000)
     wait_for_home(page)
     page.screenshot(path=tmp_path / "home-before.png", full_page=True)
@@ -77,7 +78,9 @@ def test_import_in_the_browser_raises_the_home_count(
     assert [line.split(",")[0] for line in rejected[1:]] == ["E-4"]
 
     page.locator(".st-key-import_run button").click()
-    expect(page.get_by_test_id("stAlert").filter(has_text="Import finished.")).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Import finished.")).to_be_visible(
+        timeout=60_000
+    )
     inserted = page.get_by_test_id("stMetric").filter(has_text="Inserted")
     expect(inserted.get_by_test_id("stMetricValue")).to_have_text("3")
     expect(page.locator(".st-key-import_run")).to_have_count(0)  # the run has finished

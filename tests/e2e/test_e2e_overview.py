@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.conftest import sign_in
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,6 +46,7 @@ def test_a_manager_reads_filters_and_drills_down(
     page = browser_page
 
     page.goto(f"{served_app}/monthly?month=2026-10")
+    sign_in(page, "manager")
     expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=60_000)
     expect(card(page, "Feedback received")).to_have_text(
         f"{october['intake']['total']:,}", timeout=30_000
@@ -58,9 +61,10 @@ def test_a_manager_reads_filters_and_drills_down(
     expect(card(page, "Feedback received")).to_have_text(f"{hotline:,}")
     expect(page).to_have_url(re.compile(r"[?&]channel=hotline"))
 
-    # The link reproduces the view in a new tab.
+    # The link reproduces the view in a new tab (a new session: after its sign-in).
     copy = page.context.new_page()
     copy.goto(page.url)
+    sign_in(copy, "manager")
     expect(card(copy, "Feedback received")).to_have_text(f"{hotline:,}", timeout=60_000)
     copy.close()
 

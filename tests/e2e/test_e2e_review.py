@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_e2e_import import open_page, seed_like_make_run
 
 
@@ -23,7 +24,7 @@ def test_review_a_category_in_the_browser(
     seed_like_make_run(300)
     page = browser_page
     page.goto(served_app)
-    expect(page.locator("[data-testid='stApp']")).to_be_visible()
+    sign_in(page, "quality")
 
     open_page(page, "Review queue")
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible(timeout=60_000)
