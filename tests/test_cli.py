@@ -15,12 +15,16 @@ from tests.ingest.helpers import csv_bytes, row
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(*args: str, db: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, db: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess:
+    """Run the command line on the SQLite file `db`, `stdin` piped in (never a terminal)."""
     environment = {**os.environ, "FEEDBACK_DB_URL": f"sqlite:///{db}", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "feedback_analytics", *args],
         cwd=ROOT,
         env=environment,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=300,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,22 +11,9 @@ from sqlalchemy.orm import Session
 
 from feedback_analytics import auth
 from feedback_analytics.db import AuditEvent, make_engine
-from tests.test_cli import ROOT
+from tests.test_cli import cli
 
 PASSWORD = "correct horse battery"
-
-
-def cli(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess:
-    """Run the command line like tests.test_cli.cli, with `stdin` piped in (never a terminal)."""
-    return subprocess.run(
-        [sys.executable, "-m", "feedback_analytics", *args],
-        cwd=ROOT,
-        env={**os.environ, "FEEDBACK_DB_URL": f"sqlite:///{db}"},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture

@@ -113,15 +113,20 @@ def _digits_runs(text: str) -> str:
     return re.sub(r"(?<=\d)[ .\-()]+(?=\d)", "", text)
 
 
-def test_staff_see_the_contact_of_the_record_they_work_on(
-    demo: pd.DataFrame, store_engine: Engine
-) -> None:
-    with Session(store_engine) as session:
+def first_contact(engine: Engine) -> tuple[int, str, str]:
+    """Return the id, customer phone and customer email of the first record with a customer."""
+    with Session(engine) as session:
         record = session.scalars(
             select(Feedback).where(Feedback.customer_id.is_not(None)).order_by(Feedback.id)
         ).first()
         assert record is not None and record.customer is not None
-        feedback_id, phone = record.id, record.customer.phone
+        return record.id, str(record.customer.phone), str(record.customer.email)
+
+
+def test_staff_see_the_contact_of_the_record_they_work_on(
+    demo: pd.DataFrame, store_engine: Engine
+) -> None:
+    feedback_id, phone, _ = first_contact(store_engine)
     at = new_app("staff").run()
     at.switch_page("views/record.py").run()
     at.number_input(key="record_id").set_value(feedback_id).run()
@@ -138,12 +143,7 @@ def test_staff_see_the_contact_of_the_record_they_work_on(
 def test_a_manager_reveals_a_record_with_a_reason_and_the_reveal_is_logged(
     demo: pd.DataFrame, store_engine: Engine
 ) -> None:
-    with Session(store_engine) as session:
-        record = session.scalars(
-            select(Feedback).where(Feedback.customer_id.is_not(None)).order_by(Feedback.id)
-        ).first()
-        assert record is not None and record.customer is not None
-        feedback_id, email = record.id, record.customer.email
+    feedback_id, _, email = first_contact(store_engine)
     at = new_app("manager").run()
     at.switch_page("views/record.py").run()
     at.number_input(key="record_id").set_value(feedback_id).run()
