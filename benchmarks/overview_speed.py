@@ -297,6 +297,36 @@ class _Collections:
         self.full += info["generation"] == 2
 
 
+def _manager() -> Any:
+    """Return the benchmark's manager (made in the store on first use) as a signed-in viewer."""
+    import secrets
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from feedback_analytics import auth
+    from feedback_analytics.access import Viewer
+    from feedback_analytics.config import get_settings
+    from feedback_analytics.db import ensure_schema, make_engine
+
+    engine = make_engine(get_settings().db_url)
+    ensure_schema(engine)
+    with Session(engine) as session:
+        account = auth.find_user(session, "benchmark@example.test")
+        if account is None:
+            account = auth.create_user(
+                session,
+                email="benchmark@example.test",
+                role="manager",
+                password=secrets.token_urlsafe(16),
+                actor="benchmark",
+                now=datetime.now(UTC),
+            )
+            session.commit()
+    engine.dispose()
+    return Viewer(account.id, account.email, account.name, account.role)
+
+
 def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> None:
     """One cold start of the app under AppTest; write its figures to `out` as JSON."""
     record: dict[str, Any] = {"mode": mode, "load_before": os.getloadavg()[0], "steps": {}}
@@ -313,6 +343,8 @@ def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> 
     # The page file of /monthly (pages/overview.py, views/overview.py: whatever the app says).
     record["page"] = next(spec.path for spec in PAGES if spec.url_path == OVERVIEW_URL_PATH)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT_S)
+    # Every page needs a signed-in person: a manager, the Overview's reader.
+    at.session_state["viewer"] = _manager()
 
     collections = _Collections()
 

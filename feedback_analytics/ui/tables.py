@@ -76,5 +76,7 @@ def show_table(frame: pd.DataFrame, lang: str) -> None:
 
 
 def show_raw_table(frame: pd.DataFrame) -> None:
-    """Render a file's cells exactly as read, under the file's own headings, with row numbers."""
-    st.dataframe(frame, width="stretch")
+    """Render a file's cells as read, under the file's own headings, with row numbers (personal
+    data as far as the viewer may see it)."""
+    viewer = current_viewer()
+    st.dataframe(privacy.for_viewer(frame, viewer.role if viewer else None), width="stretch")
