@@ -345,6 +345,13 @@ def update_user(
     return _account(user)
 
 
+def _clear_failures(user: User) -> None:
+    """Forget the failed sign-ins in a row, their delay and any lock."""
+    user.failed_sign_ins = 0
+    user.last_failed_at = None
+    user.locked_until = None
+
+
 def set_password(
     session: Session, user_id: int, password: str, *, actor: str, now: datetime
 ) -> None:
@@ -352,9 +359,7 @@ def set_password(
     user = _user(session, user_id)
     validate_password(password, email=user.email)
     user.password_hash = _hasher.hash(password)
-    user.failed_sign_ins = 0
-    user.last_failed_at = None
-    user.locked_until = None
+    _clear_failures(user)
     user.updated_at = now
     record_event(
         session, actor=actor, action="user.password", details={"email": user.email}, now=now
@@ -420,9 +425,7 @@ def authenticate(session: Session, email: str, password: str, *, now: datetime) 
             _refuse(session, actor, _locked(user.locked_until, now, settings), now=now)
         # The lock has run out: the count starts again (written now, as the count below is
         # incremented in the database).
-        user.locked_until = None
-        user.failed_sign_ins = 0
-        user.last_failed_at = None
+        _clear_failures(user)
         session.flush()
     delay = _delay_seconds(user.failed_sign_ins, settings)
     if delay and user.last_failed_at is not None:
@@ -468,9 +471,7 @@ def authenticate(session: Session, email: str, password: str, *, now: datetime) 
         _refuse(session, actor, inactive, now=now)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_sign_ins = 0
-    user.last_failed_at = None
-    user.locked_until = None
+    _clear_failures(user)
     user.last_sign_in_at = now
     record_event(
         session, actor=user.email, action="sign_in", details={"method": "password"}, now=now
