@@ -113,6 +113,14 @@ def _digits_runs(text: str) -> str:
     return re.sub(r"(?<=\d)[ .\-()]+(?=\d)", "", text)
 
 
+def record_page(role: str, feedback_id: int) -> AppTest:
+    """Return the Record page of one feedback as a person of `role` sees it."""
+    at = new_app(role).run()
+    at.switch_page("views/record.py").run()
+    at.number_input(key="record_id").set_value(feedback_id).run()
+    return at
+
+
 def first_contact(engine: Engine) -> tuple[int, str, str]:
     """Return the id, customer phone and customer email of the first record with a customer."""
     with Session(engine) as session:
@@ -127,15 +135,11 @@ def test_staff_see_the_contact_of_the_record_they_work_on(
     demo: pd.DataFrame, store_engine: Engine
 ) -> None:
     feedback_id, phone, _ = first_contact(store_engine)
-    at = new_app("staff").run()
-    at.switch_page("views/record.py").run()
-    at.number_input(key="record_id").set_value(feedback_id).run()
+    at = record_page("staff", feedback_id)
     assert not at.exception
     assert any(phone in str(t.value) for t in at.text)
 
-    manager = new_app("manager").run()
-    manager.switch_page("views/record.py").run()
-    manager.number_input(key="record_id").set_value(feedback_id).run()
+    manager = record_page("manager", feedback_id)
     assert not any(phone in str(t.value) for t in manager.text)
     assert any("*" in str(t.value) for t in manager.text)
 
@@ -144,9 +148,7 @@ def test_a_manager_reveals_a_record_with_a_reason_and_the_reveal_is_logged(
     demo: pd.DataFrame, store_engine: Engine
 ) -> None:
     feedback_id, _, email = first_contact(store_engine)
-    at = new_app("manager").run()
-    at.switch_page("views/record.py").run()
-    at.number_input(key="record_id").set_value(feedback_id).run()
+    at = record_page("manager", feedback_id)
     at.text_input[0].set_value("short")
     form_button = [b for b in at.main.button if b.label == "Reveal"]
     assert form_button
@@ -167,9 +169,7 @@ def test_a_manager_reveals_a_record_with_a_reason_and_the_reveal_is_logged(
 
 
 def test_quality_cannot_reveal(demo: pd.DataFrame) -> None:
-    at = new_app("quality").run()
-    at.switch_page("views/record.py").run()
-    at.number_input(key="record_id").set_value(1).run()
+    at = record_page("quality", 1)
     assert not [b for b in at.main.button if b.label == "Reveal"]
     assert "Personal data is masked for your role." in texts(at)
 
@@ -179,9 +179,7 @@ def test_customer_text_is_shown_as_text_never_as_markdown_or_html(store_engine: 
 
     hostile = "<script>alert('x')</script> **bold** [link](http://evil.example) =1+1"
     add_feedback(store_engine, [{"current_feature": hostile}])
-    at = new_app("admin").run()
-    at.switch_page("views/record.py").run()
-    at.number_input(key="record_id").set_value(1).run()
+    at = record_page("admin", 1)
     assert not at.exception
     assert hostile in [str(t.value) for t in at.text]
     assert not [m for m in at.markdown if "<script>" in str(m.value) or "**bold**" in str(m.value)]
