@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from feedback_analytics.classify.evaluation import calibration_error, quality_report
-from feedback_analytics.classify.recipe import TooFewExamples, fit_recipe
+from feedback_analytics.classify.recipe import MULTI_CLASS, TooFewExamples, fit_recipe
 
 WIFI = [
     "Wi-Fi yếu ở phòng họp tầng 3",
@@ -26,8 +26,11 @@ BILLING = [
 ]
 
 
-def test_learns_two_categories_and_reads_text_typed_without_accents() -> None:
-    fitted = fit_recipe(WIFI + BILLING, ["wifi"] * 6 + ["billing"] * 6)
+@pytest.mark.parametrize("multi_class", [MULTI_CLASS, *((loss,) for loss in MULTI_CLASS)])
+def test_learns_two_categories_and_reads_text_typed_without_accents(
+    multi_class: tuple[str, ...],
+) -> None:
+    fitted = fit_recipe(WIFI + BILLING, ["wifi"] * 6 + ["billing"] * 6, multi_class=multi_class)
     assert fitted.labels == ["billing", "wifi"]
     predicted = fitted.pipeline.predict(["mat ket noi wifi", "hoa don tinh sai tien"])
     assert list(predicted) == ["wifi", "billing"]
@@ -35,6 +38,10 @@ def test_learns_two_categories_and_reads_text_typed_without_accents() -> None:
     assert proba.shape == (1, 2)
     assert proba.sum() == pytest.approx(1.0)
     assert fitted.params["C"] in (0.25, 0.5, 1.0)
+    assert fitted.params["multi_class"] in multi_class
+    # Every loss asked for was cross-validated; Crammer-Singer only at the smaller strengths.
+    assert {setting.split()[0] for setting in fitted.cv_scores} == set(multi_class)
+    assert "crammer_singer C=1.0" not in fitted.cv_scores
     assert fitted.params["temperature"] > 0
     # Cross-validated predictions cover every training record.
     assert len(fitted.cv_pred) == len(fitted.cv_true) == 12
