@@ -8,6 +8,12 @@ The one permission matrix of the app (README, "Roles"). Pages and commands ask `
 |---------------------|:-----:|:-------:|:-------:|:-----:|
 | Home                |   x   |    x    |    x    |   x   |
 | Overview (monthly)  |   x   |    x    |         |       |
+| Intake              |   x   |    x    |    x    |       |
+| Processing and SLA  |   x   |    x    |         |       |
+| Satisfaction        |   x   |    x    |    x    |       |
+| SLA settings        |   x   |    x    |         |       |
+| Survey entry        |   x   |         |         |   x   |
+| New feedback        |   x   |         |         |   x   |
 | Categories          |   x   |    x    |    x    |       |
 | Review queue        |   x   |         |    x    |       |
 | Classifier          |   x   |         |    x    |       |
@@ -17,6 +23,8 @@ The one permission matrix of the app (README, "Roles"). Pages and commands ask `
 | contact data shown  |   x   |         |         |   x   |
 | reveal with reason  |   x   |    x    |         |       |
 | change categories   |   x   |         |    x    |       |
+| handle (status)     |   x   |    x    |         |   x   |
+| enter surveys       |   x   |         |         |   x   |
 | train and activate  |   x   |         |    x    |       |
 | download records    |   x   |    x    |    x    |   x   |
 """
@@ -36,6 +44,12 @@ ROLES: tuple[str, ...] = (ADMIN, MANAGER, QUALITY, STAFF)
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "": frozenset(ROLES),
     "monthly": frozenset({ADMIN, MANAGER}),
+    "intake": frozenset({ADMIN, MANAGER, QUALITY}),
+    "sla": frozenset({ADMIN, MANAGER}),
+    "satisfaction": frozenset({ADMIN, MANAGER, QUALITY}),
+    "sla-settings": frozenset({ADMIN, MANAGER}),
+    "survey": frozenset({ADMIN, STAFF}),
+    "new": frozenset({ADMIN, STAFF}),
     "categories": frozenset({ADMIN, MANAGER, QUALITY}),
     "review": frozenset({ADMIN, QUALITY}),
     "classifier": frozenset({ADMIN, QUALITY}),
@@ -49,6 +63,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 CONTACT = "contact"  # sees customers' names, phones, emails, addresses and the texts as typed
 REVEAL = "reveal"  # may reveal one masked record, stating a reason (logged)
 LABEL = "label"  # gives records a human category
+HANDLE = "handle"  # acknowledges, promises, assigns, resolves and answers feedback
+SURVEY = "survey"  # enters and corrects customers' satisfaction survey responses
 TRAIN = "train"  # trains and activates classifier models
 DOWNLOAD = "download"  # downloads records (under the same masking as the screen)
 MANAGE_USERS = "users"
@@ -58,6 +74,8 @@ RIGHTS: dict[str, frozenset[str]] = {
     CONTACT: frozenset({ADMIN, STAFF}),
     REVEAL: frozenset({ADMIN, MANAGER}),
     LABEL: frozenset({ADMIN, QUALITY}),
+    HANDLE: frozenset({ADMIN, MANAGER, STAFF}),
+    SURVEY: frozenset({ADMIN, STAFF}),
     TRAIN: frozenset({ADMIN, QUALITY}),
     DOWNLOAD: frozenset(ROLES),
     MANAGE_USERS: frozenset({ADMIN}),

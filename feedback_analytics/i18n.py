@@ -952,3 +952,63 @@ CATALOGUE.update(
         "column.details": {"en": "Details", "vi": "Chi tiết"},
     }
 )
+
+# The operations pages (issue 6): the navigation entries of every page, then one block each.
+CATALOGUE.update(
+    {
+        "nav.intake": {"en": "Intake", "vi": "Tiếp nhận"},
+        "about.intake": {
+            "en": "Feedback volume by day, week and month, by channel, category, priority and "
+            "product; when it arrives; categories far above their usual volume.",
+            "vi": "Lượng phản hồi theo ngày, tuần, tháng, theo kênh, danh mục, mức ưu tiên và "
+            "sản phẩm; thời điểm tiếp nhận; các danh mục tăng vọt so với thường lệ.",
+        },
+        "nav.processing": {"en": "Processing and SLA", "vi": "Xử lý và SLA"},
+        "about.processing": {
+            "en": "Acknowledgement and resolution times against the targets, the compliance "
+            "trend, and the lists of breached and at-risk feedback to work from.",
+            "vi": "Thời gian xác nhận và giải quyết so với chỉ tiêu, xu hướng tuân thủ, và danh "
+            "sách phản hồi đã quá hạn hoặc sắp quá hạn cần xử lý.",
+        },
+        "nav.satisfaction": {"en": "Satisfaction", "vi": "Mức độ hài lòng"},
+        "about.satisfaction": {
+            "en": "Survey scores, CSAT and response rate, their trend and breakdowns, the "
+            "comments, and the categories that pull satisfaction down.",
+            "vi": "Điểm khảo sát, CSAT và tỷ lệ phản hồi khảo sát, xu hướng và phân tích theo "
+            "nhóm, các góp ý, và những danh mục kéo mức hài lòng xuống.",
+        },
+        "nav.sla_settings": {"en": "SLA settings", "vi": "Cài đặt SLA"},
+        "about.sla_settings": {
+            "en": "The acknowledgement and resolution targets per priority, and the optional "
+            "working-hours calendar with Vietnamese public holidays.",
+            "vi": "Chỉ tiêu thời gian xác nhận và giải quyết theo mức ưu tiên, và lịch giờ làm "
+            "việc tùy chọn có ngày lễ của Việt Nam.",
+        },
+        "nav.survey": {"en": "Survey entry", "vi": "Nhập khảo sát"},
+        "about.survey": {
+            "en": "For staff: find a resolved feedback and enter the customer's survey score "
+            "and comment, or upload a file of survey results.",
+            "vi": "Cho nhân viên: tìm phản hồi đã giải quyết và nhập điểm, góp ý khảo sát của "
+            "khách hàng, hoặc tải lên tệp kết quả khảo sát.",
+        },
+        "nav.new": {"en": "New feedback", "vi": "Phản hồi mới"},
+        "about.new": {
+            "en": "For staff: record a feedback taken by phone or in person, with the "
+            "policy's required information; the classifier suggests its category.",
+            "vi": "Cho nhân viên: ghi nhận phản hồi nhận qua điện thoại hoặc trực tiếp, với "
+            "các thông tin chính sách yêu cầu; bộ phân loại gợi ý danh mục.",
+        },
+    }
+)
+
+# Intake, Processing and SLA, Satisfaction, SLA settings pages.
+CATALOGUE.update({})
+
+# Survey entry page and the survey upload.
+CATALOGUE.update({})
+
+# New feedback page and the record page's status actions.
+CATALOGUE.update({})
+
+# Channel importers: email, hotline call log, web form export.
+CATALOGUE.update({})

@@ -35,6 +35,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "views/overview.py", "monthly", "nav.overview", "about.overview", ":material/monitoring:"
     ),
+    PageSpec("views/intake.py", "intake", "nav.intake", "about.intake", ":material/inbox:"),
+    PageSpec(
+        "views/processing.py", "sla", "nav.processing", "about.processing", ":material/timer:"
+    ),
+    PageSpec(
+        "views/satisfaction.py",
+        "satisfaction",
+        "nav.satisfaction",
+        "about.satisfaction",
+        ":material/sentiment_satisfied:",
+    ),
     PageSpec(
         "views/categories.py",
         "categories",
@@ -49,7 +60,16 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "views/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
     ),
+    PageSpec("views/new_feedback.py", "new", "nav.new", "about.new", ":material/add_comment:"),
+    PageSpec("views/survey.py", "survey", "nav.survey", "about.survey", ":material/reviews:"),
     PageSpec("views/record.py", "record", "nav.record", "about.record", ":material/article:"),
+    PageSpec(
+        "views/sla_settings.py",
+        "sla-settings",
+        "nav.sla_settings",
+        "about.sla_settings",
+        ":material/tune:",
+    ),
     PageSpec("views/users.py", "users", "nav.users", "about.users", ":material/group:"),
     PageSpec("views/audit.py", "audit", "nav.audit", "about.audit", ":material/policy:"),
 )
