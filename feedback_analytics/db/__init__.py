@@ -6,6 +6,7 @@ from feedback_analytics.db.engine import (
     make_engine,
 )
 from feedback_analytics.db.models import (
+    AppSetting,
     AuditEvent,
     Base,
     ClassifierModel,
@@ -18,6 +19,7 @@ from feedback_analytics.db.models import (
 )
 
 __all__ = [
+    "AppSetting",
     "AuditEvent",
     "Base",
     "ClassifierModel",

@@ -262,6 +262,20 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class AppSetting(Base):
+    """One setting that every app instance shares (e.g. "sla": the SLA targets), as JSON.
+
+    feedback_analytics.sla validates the value it reads and writes; changes are audited there.
+    """
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(254))
+
+
 class User(Base):
     """A person who may sign in: staff data, not customer data."""
 

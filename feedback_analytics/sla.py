@@ -1,0 +1,213 @@
+"""The SLA policy: targets per priority and the optional working-hours calendar.
+
+Every app instance reads the same policy from the database (`app_settings`, key "sla"); a
+store that never saved one uses the defaults: acknowledgement within the configured target
+(FEEDBACK_ACK_TARGET_HOURS, 48 h) for every priority, as METRICS.md counts it, and counted in
+calendar hours, as the policy does. The working-hours calendar (off by default) counts only
+the hours of working days within the working day, without Vietnam's public holidays (from the
+`holidays` package); the Processing page measures against it when it is switched on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, tzinfo
+from typing import Any
+
+import holidays
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.orm import Session
+
+from feedback_analytics import audit
+from feedback_analytics.config import get_settings
+from feedback_analytics.db.models import PRIORITIES, AppSetting
+from feedback_analytics.errors import ActionableError
+
+KEY = "sla"
+# Resolution targets a store starts with, in calendar hours: two days for urgent feedback, then
+# three, five and ten days. The policy sets none; a manager changes them on the settings page.
+DEFAULT_RESOLUTION_HOURS = {"urgent": 48.0, "high": 72.0, "normal": 120.0, "low": 240.0}
+COUNTRY = "VN"
+
+
+class InvalidPolicy(ActionableError, ValueError):
+    """An SLA policy that cannot be saved; the message names the field and what is allowed."""
+
+
+class Targets(BaseModel):
+    """The promises for one priority, in hours (calendar or working, as the calendar says)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ack_hours: float = Field(gt=0, le=24 * 365)
+    resolution_hours: float | None = Field(default=None, gt=0, le=24 * 365)
+
+
+class Calendar(BaseModel):
+    """Which hours count towards a target when the working-hours calendar is on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = False
+    day_start: time = time(8, 0)
+    day_end: time = time(17, 0)
+    # Monday is 0, as in datetime.weekday().
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    public_holidays: bool = True
+
+    @model_validator(mode="after")
+    def _sensible(self) -> Calendar:
+        if self.day_end <= self.day_start:
+            raise ValueError("the working day must end after it starts")
+        if not self.weekdays or any(day not in range(7) for day in self.weekdays):
+            raise ValueError("working days are one or more of Monday (0) to Sunday (6)")
+        return self
+
+    @property
+    def day_hours(self) -> float:
+        """Return the length of a working day in hours."""
+        return _hour(self.day_end) - _hour(self.day_start)
+
+    @property
+    def weekmask(self) -> str:
+        """Return the working days as NumPy's busday weekmask ("1111100": Monday to Friday)."""
+        return "".join("1" if day in self.weekdays else "0" for day in range(7))
+
+
+class SlaPolicy(BaseModel):
+    """The targets of every priority and the calendar they are counted in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    targets: dict[str, Targets]
+    calendar: Calendar = Calendar()
+
+    @model_validator(mode="after")
+    def _every_priority(self) -> SlaPolicy:
+        if set(self.targets) != set(PRIORITIES):
+            raise ValueError(f"targets are needed for exactly these priorities: {PRIORITIES}")
+        return self
+
+    def ack_hours(self, priority: str) -> float:
+        """Return the acknowledgement target of `priority`, in hours."""
+        return self.targets[priority].ack_hours
+
+    def resolution_hours(self, priority: str) -> float | None:
+        """Return the resolution target of `priority` in hours (None: no target)."""
+        return self.targets[priority].resolution_hours
+
+    def target_series(self, priorities: pd.Series, which: str) -> pd.Series:
+        """Return per record the `which` ("ack_hours" or "resolution_hours") target, NaN
+        where its priority has none."""
+        values = {p: getattr(self.targets[p], which) for p in PRIORITIES}
+        return priorities.astype(object).map(values).astype(float)
+
+    def elapsed_hours(self, start: pd.Series, end: pd.Series, tz: tzinfo) -> pd.Series:
+        """Return the hours between `start` and `end` that count towards a target: calendar
+        hours, or working hours when the calendar is on (NaN where either is missing)."""
+        if not self.calendar.enabled:
+            return (end - start).dt.total_seconds() / 3600
+        return working_hours(start, end, self.calendar, tz)
+
+
+def default_policy() -> SlaPolicy:
+    """Return the policy of a store that never saved one."""
+    ack = get_settings().ack_target_hours
+    return SlaPolicy(
+        targets={
+            p: Targets(ack_hours=ack, resolution_hours=DEFAULT_RESOLUTION_HOURS[p])
+            for p in PRIORITIES
+        }
+    )
+
+
+def load_policy(session: Session) -> SlaPolicy:
+    """Return the stored policy, or the default one when none was saved."""
+    stored = session.get(AppSetting, KEY)
+    return default_policy() if stored is None else SlaPolicy.model_validate(stored.value)
+
+
+def parse_policy(value: dict[str, Any]) -> SlaPolicy:
+    """Return the policy `value` describes, or raise InvalidPolicy naming the wrong field."""
+    try:
+        return SlaPolicy.model_validate(value)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'policy'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise InvalidPolicy(f"the SLA settings were not saved: {problems}") from None
+
+
+def save_policy(
+    session: Session, policy: SlaPolicy, *, actor: str, now: datetime | None = None
+) -> bool:
+    """Store `policy` for every app instance and audit the change, in the caller's
+    transaction; return False (and store nothing) when it equals the policy in force."""
+    now = now or datetime.now(UTC)
+    before = load_policy(session)
+    if before == policy:
+        return False
+    value = policy.model_dump(mode="json")
+    stored = session.get(AppSetting, KEY)
+    if stored is None:
+        session.add(AppSetting(key=KEY, value=value, updated_at=now, updated_by=actor))
+    else:
+        stored.value, stored.updated_at, stored.updated_by = value, now, actor
+    audit.record_event(
+        session,
+        actor=actor,
+        action="settings.change",
+        details={"setting": KEY, "from": before.model_dump(mode="json"), "to": value},
+        now=now,
+    )
+    return True
+
+
+def working_hours(start: pd.Series, end: pd.Series, calendar: Calendar, tz: tzinfo) -> pd.Series:
+    """Return the working hours between each `start` and `end` (aware instants), NaN where
+    either is missing; negative when `end` comes first."""
+    known = start.notna() & end.notna()
+    hours = pd.Series(np.nan, index=start.index, dtype=float)
+    if known.any():
+        first, last = start[known], end[known]
+        years = range(
+            min(first.dt.tz_convert(tz).dt.year.min(), last.dt.tz_convert(tz).dt.year.min()),
+            max(first.dt.tz_convert(tz).dt.year.max(), last.dt.tz_convert(tz).dt.year.max()) + 1,
+        )
+        free = _holidays(years) if calendar.public_holidays else np.array([], "datetime64[D]")
+        hours[known] = _worked_until(last, calendar, tz, free) - _worked_until(
+            first, calendar, tz, free
+        )
+    return hours
+
+
+def _worked_until(
+    stamps: pd.Series, calendar: Calendar, tz: tzinfo, free: np.ndarray
+) -> np.ndarray:
+    # Working hours from 1970-01-01 (local) to each instant: whole working days before its
+    # date, plus the worked part of its own date when that is a working day.
+    local = stamps.dt.tz_convert(tz)
+    days = local.dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    before = np.busday_count(
+        np.datetime64("1970-01-01"), days, weekmask=calendar.weekmask, holidays=free
+    )
+    clock = local.dt.hour + local.dt.minute / 60 + local.dt.second / 3600
+    today = np.clip(clock.to_numpy() - _hour(calendar.day_start), 0, calendar.day_hours)
+    working = np.is_busday(days, weekmask=calendar.weekmask, holidays=free)
+    return before * calendar.day_hours + np.where(working, today, 0.0)
+
+
+def _holidays(years: range) -> np.ndarray:
+    return np.array(sorted(holidays.country_holidays(COUNTRY, years=years)), "datetime64[D]")
+
+
+def public_holidays(year: int) -> list[tuple[str, str]]:
+    """Return Vietnam's public holidays of `year` as (ISO date, name) pairs, by date."""
+    found = holidays.country_holidays(COUNTRY, years=year)
+    return [(day.isoformat(), str(name)) for day, name in sorted(found.items())]
+
+
+def _hour(moment: time) -> float:
+    return moment.hour + moment.minute / 60 + moment.second / 3600
