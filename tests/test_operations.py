@@ -1,0 +1,201 @@
+"""The operations figures: intake periods and spikes, SLA times and lists, satisfaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from feedback_analytics import metrics, operations, sla
+from feedback_analytics.db.models import PRIORITIES
+from tests.metric_records import frame, rec
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+AS_OF = datetime(2026, 10, 14, 5, tzinfo=UTC)  # Wednesday 12:00 local
+
+
+def with_id(rows: list[dict]) -> pd.DataFrame:
+    records = frame(rows)
+    records.insert(0, "id", range(1, len(records) + 1))
+    return records
+
+
+def test_volume_counts_local_days_weeks_and_months_and_ignores_the_future() -> None:
+    records = with_id(
+        [
+            rec("2026-09-30T17:05:00Z"),  # 1 October local, a Thursday
+            rec("2026-10-05T01:00:00Z", channel="hotline"),  # Monday
+            rec("2026-10-06T01:00:00Z"),
+            rec("2026-10-20T01:00:00Z"),  # after as_of: does not exist yet
+        ]
+    )
+    months = operations.volume(records, period="month", tz=TZ, as_of=AS_OF)
+    assert months.to_dict("records") == [{"period": pd.Timestamp("2026-10-01"), "count": 3}]
+    weeks = operations.volume(records, period="week", tz=TZ, as_of=AS_OF, by="channel")
+    assert weeks.to_dict("records") == [
+        {"period": pd.Timestamp("2026-09-28"), "value": "email", "count": 1},
+        {"period": pd.Timestamp("2026-10-05"), "value": "email", "count": 1},
+        {"period": pd.Timestamp("2026-10-05"), "value": "hotline", "count": 1},
+    ]
+    heat = operations.weekday_hour(records, tz=TZ, as_of=AS_OF)
+    assert heat.shape == (7, 24) and heat.to_numpy().sum() == 3
+    assert heat.loc[3, 0] == 1 and heat.loc[0, 8] == 1  # Thursday 00:05, Monday 08:00
+
+
+def _weekly(category: str, per_week: list[int]) -> list[dict]:
+    # per_week: counts of the weeks before the current one, oldest first, then the current
+    # week's count; every record on the Monday of its week at 09:00 local.
+    monday = pd.Timestamp("2026-10-12T02:00:00Z")
+    weeks = len(per_week) - 1
+    return [
+        rec((monday - pd.Timedelta(weeks=weeks - index)).isoformat(), category=category)
+        for index, count in enumerate(per_week)
+        for _ in range(count)
+    ]
+
+
+def test_a_category_far_above_its_own_baseline_is_flagged_with_the_numbers() -> None:
+    records = with_id(
+        _weekly("VPN", [4, 5, 4, 6, 5, 4, 5, 5, 19]) + _weekly("Billing", [10] * 8 + [12])
+    )
+    found = operations.spikes(records, period="week", tz=TZ, as_of=AS_OF).set_index("category")
+    assert bool(found.loc["VPN", "flagged"]) and not bool(found.loc["Billing", "flagged"])
+    assert found.loc["VPN", "count"] == 19 and found.loc["VPN", "baseline"] == 5
+    assert found.loc["VPN", "periods"] == [4, 5, 4, 6, 5, 4, 5, 5]
+    assert found.loc["VPN", "ratio"] == pytest.approx(3.8)
+
+
+def test_a_spike_compares_the_same_part_of_earlier_weeks() -> None:
+    # As of Wednesday noon, records of earlier weeks' Thursdays are not in the baseline.
+    thursday = pd.Timestamp("2026-10-08T02:00:00Z")
+    records = with_id(
+        [rec((thursday - pd.Timedelta(weeks=w)).isoformat(), category="VPN") for w in range(8)] * 5
+        + _weekly("VPN", [0] * 8 + [6])
+    )
+    found = operations.spikes(records, period="week", tz=TZ, as_of=AS_OF).set_index("category")
+    assert found.loc["VPN", "baseline"] == 0 and bool(found.loc["VPN", "flagged"])
+
+
+def test_few_records_are_never_a_spike() -> None:
+    records = with_id(_weekly("VPN", [0] * 8 + [3]))
+    found = operations.spikes(records, period="week", tz=TZ, as_of=AS_OF)
+    assert not found["flagged"].any()
+
+
+def test_acknowledgement_compliance_agrees_with_the_monthly_report() -> None:
+    records = with_id(
+        [
+            rec("2026-09-01T00:00:00Z", acknowledged_at="2026-09-02T00:00:00Z"),
+            rec("2026-09-02T00:00:00Z", acknowledged_at="2026-09-04T00:00:01Z"),
+            rec("2026-09-03T00:00:00Z"),  # never acknowledged: breached
+            rec("2026-09-04T00:00:00Z", acknowledged_at="2026-09-06T00:00:00Z"),  # exactly 48 h
+            rec("2026-10-14T00:00:00Z"),  # pending
+        ]
+    )
+    frame_ = operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF)
+    trend = operations.compliance_trend(frame_, months=["2026-09", "2026-10"], tz=TZ)
+    report = metrics.monthly_report(records, month="2026-09", as_of=AS_OF, tz=TZ)
+    assert trend.loc[0, "ack_pct"] == report["acknowledgement"]["compliance_pct"] == 50.0
+    assert pd.isna(trend.loc[1, "ack_pct"]) and trend.loc[1, "ack_n"] == 0
+
+
+def test_each_priority_is_measured_against_its_own_target() -> None:
+    targets = {p: {"ack_hours": 4 if p == "urgent" else 48} for p in PRIORITIES}
+    policy = sla.parse_policy({"targets": targets})
+    records = with_id(
+        [
+            rec("2026-10-01T00:00:00Z", priority="urgent", acknowledged_at="2026-10-01T05:00Z"),
+            rec("2026-10-01T00:00:00Z", priority="low", acknowledged_at="2026-10-01T05:00Z"),
+        ]
+    )
+    result = operations.durations(records, policy, tz=TZ, as_of=AS_OF)
+    assert result["ack_within"].tolist() == [False, True]
+    summary = operations.time_summary(result, "ack_hours", "priority")
+    assert summary.set_index("value")["median_hours"].to_dict() == {"low": 5.0, "urgent": 5.0}
+
+
+def test_the_work_lists_hold_breached_at_risk_and_overdue_feedback() -> None:
+    records = with_id(
+        [
+            rec("2026-10-11T00:00:00Z"),  # 77 h unacknowledged: breached
+            rec("2026-10-12T13:00:00Z"),  # 40 h of 48: at risk
+            rec("2026-10-14T00:00:00Z"),  # 5 h: neither
+            rec(
+                "2026-10-01T00:00:00Z",
+                acknowledged_at="2026-10-01T01:00Z",
+                due_at="2026-10-10T00:00Z",
+            ),  # promised and not resolved: overdue
+            rec(
+                "2026-10-01T00:00:00Z",
+                acknowledged_at="2026-10-01T01:00Z",
+                due_at="2026-10-10T00:00Z",
+                resolved_at="2026-10-09T00:00Z",
+            ),
+        ]
+    )
+    frame_ = operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF)
+    lists = operations.work_lists(frame_, as_of=AS_OF)
+    assert {name: ids.tolist() for name, ids in lists.items()} == {
+        "breached": [1],
+        "at_risk": [2],
+        "overdue": [4],
+    }
+
+
+def test_working_hours_change_what_counts_as_breached() -> None:
+    # Received Friday 16:00 local; as_of the next Wednesday noon is 116 calendar hours later,
+    # but only 1 + 9 + 9 + 4 = 23 working hours (Monday to Wednesday).
+    records = with_id([rec("2026-10-09T09:00:00Z")])
+    calendar = sla.default_policy().model_copy(update={"calendar": sla.Calendar(enabled=True)})
+    assert operations.work_lists(
+        operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF), as_of=AS_OF
+    )["breached"].tolist() == [1]
+    frame_ = operations.durations(records, calendar, tz=TZ, as_of=AS_OF)
+    assert frame_["age_hours"].tolist() == [23.0]
+    assert operations.work_lists(frame_, as_of=AS_OF)["breached"].tolist() == []
+
+
+def _surveyed(category: str, score: int) -> dict:
+    return rec(
+        "2026-09-01T00:00:00Z",
+        category=category,
+        resolved_at="2026-09-03T00:00:00Z",
+        surveyed_at="2026-09-05T00:00:00Z",
+        satisfaction_score=score,
+    )
+
+
+def test_satisfaction_figures_agree_with_the_monthly_report() -> None:
+    records = with_id(
+        [
+            _surveyed("VPN", 1),
+            _surveyed("VPN", 2),
+            _surveyed("Billing", 5),
+            _surveyed("Wi-Fi", 4),
+            rec("2026-09-01T00:00:00Z", resolved_at="2026-09-10T00:00:00Z"),
+        ]
+    )
+    start, end = metrics.month_bounds("2026-09", TZ)
+    figures = operations.satisfaction(records, as_of=AS_OF, start=start, end=end)
+    report = metrics.monthly_report(records, month="2026-09", as_of=AS_OF, tz=TZ)["satisfaction"]
+    assert figures.responses == report["responses"] == 4
+    assert figures.csat_pct == report["csat_pct"] == 50.0
+    assert figures.mean_score == report["mean_score"] == 3.0
+    assert figures.response_rate_pct == report["response_rate_pct"] == 80.0
+    assert figures.distribution == {1: 1, 2: 1, 3: 0, 4: 1, 5: 1}
+    answered = operations.responses(records, as_of=AS_OF, start=start, end=end)
+    drag = operations.csat_drag(answered).set_index("category")
+    # Without VPN's two unhappy responses CSAT is 100 %, 50 points more.
+    assert drag.index[0] == "VPN" and drag.loc["VPN", "change_pct"] == 50.0
+    assert drag.loc["Billing", "change_pct"] == pytest.approx(100 / 3 - 50)
+
+
+def test_no_responses_give_no_figures_not_zero() -> None:
+    start, end = metrics.month_bounds("2026-09", TZ)
+    figures = operations.satisfaction(
+        with_id([rec("2026-09-01T00:00:00Z")]), as_of=AS_OF, start=start, end=end
+    )
+    assert (figures.responses, figures.mean_score, figures.csat_pct) == (0, None, None)
+    assert figures.response_rate_pct is None
