@@ -1002,7 +1002,398 @@ CATALOGUE.update(
 )
 
 # Intake, Processing and SLA, Satisfaction, SLA settings pages.
-CATALOGUE.update({})
+CATALOGUE.update(
+    {
+        "ops.months": {
+            "en": "Months shown",
+            "vi": "Số tháng hiển thị",
+        },
+        "ops.records_count": {
+            "en": "{count} records; the newest {shown} are listed.",
+            "vi": "{count} phản hồi; liệt kê {shown} phản hồi mới nhất.",
+        },
+        "ops.responses": {
+            "en": "Survey responses",
+            "vi": "Phiếu khảo sát",
+        },
+        "column.age_hours": {
+            "en": "Age (hours)",
+            "vi": "Tuổi (giờ)",
+        },
+        "intake.title": {
+            "en": "Intake",
+            "vi": "Tiếp nhận",
+        },
+        "intake.period": {
+            "en": "Per",
+            "vi": "Theo",
+        },
+        "intake.period.day": {
+            "en": "Day",
+            "vi": "Ngày",
+        },
+        "intake.period.week": {
+            "en": "Week",
+            "vi": "Tuần",
+        },
+        "intake.period.month": {
+            "en": "Month",
+            "vi": "Tháng",
+        },
+        "intake.by": {
+            "en": "Split by",
+            "vi": "Chia theo",
+        },
+        "intake.by_none": {
+            "en": "Nothing (total)",
+            "vi": "Không chia (tổng)",
+        },
+        "intake.count": {
+            "en": "Feedback received",
+            "vi": "Số phản hồi",
+        },
+        "intake.click": {
+            "en": "Click a bar to list its records below.",
+            "vi": "Bấm vào một cột để xem các phản hồi của nó ở bên dưới.",
+        },
+        "intake.heatmap": {
+            "en": "When feedback arrives (weekday × hour, company time)",
+            "vi": "Thời điểm tiếp nhận (thứ × giờ, giờ công ty)",
+        },
+        "intake.hour": {
+            "en": "Hour",
+            "vi": "Giờ",
+        },
+        "weekday.0": {
+            "en": "Monday",
+            "vi": "Thứ Hai",
+        },
+        "weekday.1": {
+            "en": "Tuesday",
+            "vi": "Thứ Ba",
+        },
+        "weekday.2": {
+            "en": "Wednesday",
+            "vi": "Thứ Tư",
+        },
+        "weekday.3": {
+            "en": "Thursday",
+            "vi": "Thứ Năm",
+        },
+        "weekday.4": {
+            "en": "Friday",
+            "vi": "Thứ Sáu",
+        },
+        "weekday.5": {
+            "en": "Saturday",
+            "vi": "Thứ Bảy",
+        },
+        "weekday.6": {
+            "en": "Sunday",
+            "vi": "Chủ Nhật",
+        },
+        "intake.spikes": {
+            "en": "Spike alerts",
+            "vi": "Cảnh báo tăng đột biến",
+        },
+        "intake.spike_period": {
+            "en": "Compare",
+            "vi": "So sánh",
+        },
+        "intake.spike_period.week": {
+            "en": "This week so far",
+            "vi": "Tuần này đến nay",
+        },
+        "intake.spike_period.month": {
+            "en": "This month so far",
+            "vi": "Tháng này đến nay",
+        },
+        "intake.spikes_rule": {
+            "en": (
+                "A category is flagged when its count so far is more than {z} spreads "
+                "above its own baseline (the median of the same part of its previous "
+                "{history} periods), at least {count} records and {ratio} times the "
+                "baseline."
+            ),
+            "vi": (
+                "Một danh mục bị gắn cờ khi số phản hồi đến nay vượt đường cơ sở của "
+                "chính nó (trung vị của cùng phần thời gian trong {history} kỳ trước) "
+                "hơn {z} lần độ lệch, đạt ít nhất {count} phản hồi và gấp {ratio} lần "
+                "đường cơ sở."
+            ),
+        },
+        "intake.no_spikes": {
+            "en": "No category is far above its usual volume.",
+            "vi": "Không có danh mục nào tăng vọt so với thường lệ.",
+        },
+        "intake.spike": {
+            "en": (
+                "{category}: {count} so far, against a baseline of {baseline} (flag "
+                "above {threshold}); earlier periods: {earlier}."
+            ),
+            "vi": (
+                "{category}: {count} đến nay, so với đường cơ sở {baseline} (gắn cờ khi"
+                " vượt {threshold}); các kỳ trước: {earlier}."
+            ),
+        },
+        "intake.all_categories": {
+            "en": "Every category's numbers",
+            "vi": "Số liệu của mọi danh mục",
+        },
+        "intake.records": {
+            "en": "Records behind the chart",
+            "vi": "Các phản hồi phía sau biểu đồ",
+        },
+        "intake.records_hint": {
+            "en": "Click a bar of the volume chart to list its records here.",
+            "vi": ("Bấm vào một cột của biểu đồ lượng phản hồi để xem các phản hồi ở đây."),
+        },
+        "processing.title": {
+            "en": "Processing and SLA",
+            "vi": "Xử lý và SLA",
+        },
+        "processing.calendar_off": {
+            "en": ("Times are counted in calendar hours, as the policy counts them."),
+            "vi": "Thời gian được tính theo giờ lịch, như chính sách quy định.",
+        },
+        "processing.calendar_on": {
+            "en": (
+                "Times are counted in working hours (the working-hours calendar is on),"
+                " without Vietnamese public holidays."
+            ),
+            "vi": (
+                "Thời gian được tính theo giờ làm việc (lịch giờ làm việc đang bật), "
+                "không tính ngày lễ của Việt Nam."
+            ),
+        },
+        "processing.lists": {
+            "en": "To work on now",
+            "vi": "Cần xử lý ngay",
+        },
+        "processing.list.breached": {
+            "en": "Breached ({count})",
+            "vi": "Quá hạn xác nhận ({count})",
+        },
+        "processing.list.at_risk": {
+            "en": "At risk ({count})",
+            "vi": "Sắp quá hạn ({count})",
+        },
+        "processing.list.overdue": {
+            "en": "Past the promised time ({count})",
+            "vi": "Quá thời gian đã hẹn ({count})",
+        },
+        "processing.list_help.breached": {
+            "en": (
+                "Not acknowledged, and older than the acknowledgement target of their "
+                "priority; oldest first."
+            ),
+            "vi": (
+                "Chưa được xác nhận và đã quá chỉ tiêu xác nhận của mức ưu tiên; cũ nhất trước."
+            ),
+        },
+        "processing.list_help.at_risk": {
+            "en": (
+                "Not yet acknowledged, with three quarters or more of the target gone; "
+                "closest to the target first."
+            ),
+            "vi": (
+                "Chưa được xác nhận, đã dùng từ ba phần tư chỉ tiêu trở lên; gần hạn nhất trước."
+            ),
+        },
+        "processing.list_help.overdue": {
+            "en": (
+                "Not resolved, and past the processing time promised to the customer; "
+                "longest overdue first."
+            ),
+            "vi": (
+                "Chưa giải quyết và đã quá thời gian xử lý đã hẹn với khách hàng; quá "
+                "hạn lâu nhất trước."
+            ),
+        },
+        "processing.times": {
+            "en": "Time to acknowledge and to resolve",
+            "vi": "Thời gian xác nhận và giải quyết",
+        },
+        "processing.by": {
+            "en": "By",
+            "vi": "Theo",
+        },
+        "processing.n": {
+            "en": "n",
+            "vi": "n",
+        },
+        "processing.median": {
+            "en": "Median (hours)",
+            "vi": "Trung vị (giờ)",
+        },
+        "processing.p90": {
+            "en": "90th percentile (hours)",
+            "vi": "Phân vị 90 (giờ)",
+        },
+        "processing.hours": {
+            "en": "Hours",
+            "vi": "Giờ",
+        },
+        "processing.ack_hours": {
+            "en": "Time to acknowledge, records received in the months shown",
+            "vi": "Thời gian xác nhận, phản hồi nhận trong các tháng hiển thị",
+        },
+        "processing.resolution_hours": {
+            "en": "Time to resolve, records received in the months shown",
+            "vi": ("Thời gian giải quyết, phản hồi nhận trong các tháng hiển thị"),
+        },
+        "processing.none": {
+            "en": "No such record in the months shown.",
+            "vi": "Không có phản hồi nào như vậy trong các tháng hiển thị.",
+        },
+        "processing.compliance": {
+            "en": "Compliance per month",
+            "vi": "Mức tuân thủ theo tháng",
+        },
+        "processing.ack_pct": {
+            "en": "Acknowledged within target (%)",
+            "vi": "Xác nhận trong chỉ tiêu (%)",
+        },
+        "processing.resolution_pct": {
+            "en": "Resolved within target (%)",
+            "vi": "Giải quyết trong chỉ tiêu (%)",
+        },
+        "processing.on_time_pct": {
+            "en": "Resolved by the promised time (%)",
+            "vi": "Giải quyết đúng hẹn (%)",
+        },
+        "processing.click": {
+            "en": "Click a month to list the acknowledgements it breached.",
+            "vi": ("Bấm vào một tháng để xem các phản hồi quá hạn xác nhận của tháng đó."),
+        },
+        "processing.breached_in": {
+            "en": "Acknowledgement breached, received in {month}",
+            "vi": "Quá hạn xác nhận, nhận trong tháng {month}",
+        },
+        "satisfaction.title": {
+            "en": "Satisfaction",
+            "vi": "Mức độ hài lòng",
+        },
+        "satisfaction.none": {
+            "en": "No survey response in the months shown.",
+            "vi": "Không có phiếu khảo sát nào trong các tháng hiển thị.",
+        },
+        "satisfaction.score": {
+            "en": "Score (1–5)",
+            "vi": "Điểm (1–5)",
+        },
+        "satisfaction.scored": {
+            "en": "Responses scoring {score}",
+            "vi": "Các phiếu chấm {score} điểm",
+        },
+        "satisfaction.by": {
+            "en": "By group",
+            "vi": "Theo nhóm",
+        },
+        "satisfaction.drag": {
+            "en": "What pulls satisfaction down",
+            "vi": "Điều gì kéo mức hài lòng xuống",
+        },
+        "satisfaction.drag_help": {
+            "en": (
+                "The change in CSAT, in points, if a category's responses were left "
+                "out: the larger, the more that category pulls satisfaction down."
+            ),
+            "vi": (
+                "Mức thay đổi của CSAT (điểm phần trăm) nếu bỏ các phiếu của một danh "
+                "mục: càng lớn, danh mục đó càng kéo mức hài lòng xuống."
+            ),
+        },
+        "satisfaction.change": {
+            "en": "CSAT without it (change, points)",
+            "vi": "CSAT khi bỏ danh mục (thay đổi, điểm)",
+        },
+        "satisfaction.comments": {
+            "en": "Comments",
+            "vi": "Góp ý",
+        },
+        "satisfaction.search": {
+            "en": "Search the comments",
+            "vi": "Tìm trong góp ý",
+        },
+        "satisfaction.comment_count": {
+            "en": "{count} comments match.",
+            "vi": "{count} góp ý khớp.",
+        },
+        "sla_settings.title": {
+            "en": "SLA settings",
+            "vi": "Cài đặt SLA",
+        },
+        "sla_settings.intro": {
+            "en": (
+                "Every app instance uses these targets. The policy promises an "
+                "acknowledgement within 48 hours, counted in calendar hours; the "
+                "monthly report keeps counting that way."
+            ),
+            "vi": (
+                "Mọi phiên bản ứng dụng dùng chung các chỉ tiêu này. Chính sách cam kết"
+                " xác nhận trong 48 giờ, tính theo giờ lịch; báo cáo tháng vẫn tính như"
+                " vậy."
+            ),
+        },
+        "sla_settings.targets": {
+            "en": "Targets per priority (hours)",
+            "vi": "Chỉ tiêu theo mức ưu tiên (giờ)",
+        },
+        "sla_settings.ack": {
+            "en": "{priority}: acknowledge within",
+            "vi": "{priority}: xác nhận trong vòng",
+        },
+        "sla_settings.resolution": {
+            "en": "{priority}: resolve within",
+            "vi": "{priority}: giải quyết trong vòng",
+        },
+        "sla_settings.resolution_help": {
+            "en": "0: no resolution target for this priority.",
+            "vi": "0: không đặt chỉ tiêu giải quyết cho mức ưu tiên này.",
+        },
+        "sla_settings.calendar": {
+            "en": "Working-hours calendar",
+            "vi": "Lịch giờ làm việc",
+        },
+        "sla_settings.enabled": {
+            "en": ("Count only working hours (off: calendar hours, as the policy does)"),
+            "vi": "Chỉ tính giờ làm việc (tắt: tính giờ lịch, như chính sách)",
+        },
+        "sla_settings.start": {
+            "en": "Working day starts",
+            "vi": "Giờ bắt đầu làm việc",
+        },
+        "sla_settings.end": {
+            "en": "Working day ends",
+            "vi": "Giờ kết thúc làm việc",
+        },
+        "sla_settings.weekdays": {
+            "en": "Working days",
+            "vi": "Ngày làm việc",
+        },
+        "sla_settings.holidays": {
+            "en": "Vietnamese public holidays are days off",
+            "vi": "Ngày lễ của Việt Nam là ngày nghỉ",
+        },
+        "sla_settings.save": {
+            "en": "Save",
+            "vi": "Lưu",
+        },
+        "sla_settings.saved": {
+            "en": ("Saved. Every app instance uses the new settings within 10 seconds."),
+            "vi": ("Đã lưu. Mọi phiên bản ứng dụng dùng cài đặt mới trong vòng 10 giây."),
+        },
+        "sla_settings.unchanged": {
+            "en": "Nothing changed.",
+            "vi": "Không có gì thay đổi.",
+        },
+        "sla_settings.holiday_list": {
+            "en": "Vietnamese public holidays of {year}",
+            "vi": "Các ngày lễ của Việt Nam năm {year}",
+        },
+    }
+)
 
 # Survey entry page and the survey upload.
 CATALOGUE.update({})

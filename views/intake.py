@@ -1,9 +1,128 @@
-"""intake page (being built)."""
+"""Intake: how much feedback arrives, by period and dimension, when, and which categories spike."""
 
+import pandas as pd
+import plotly.express as px
 import streamlit as st
 
-from feedback_analytics import ui
-from feedback_analytics.i18n import t
+from feedback_analytics import operations, ui
+from feedback_analytics.i18n import format_number, t
+from feedback_analytics.metrics import DIMENSIONS
+from feedback_analytics.ui import operations as ops
+from feedback_analytics.ui import overview as view
 
 lang = ui.current_language()
-st.title(t("nav.intake", lang))
+tz = ui.settings().tz
+st.title(t("intake.title", lang))
+data = view.store_facts()
+if data.frame.empty:
+    st.info(t("overview.empty", lang), icon=":material/inbox:")
+    st.stop()
+
+months = ops.months_back(data, lang, key="intake_months")
+since = ops.start_of(months[0]).tz_localize(None)
+left, right = st.columns(2)
+period = left.segmented_control(
+    t("intake.period", lang),
+    operations.PERIODS,
+    default="week",
+    required=True,
+    format_func=lambda name: t(f"intake.period.{name}", lang),
+    key="intake_period",
+)
+by = right.selectbox(
+    t("intake.by", lang),
+    [None, *DIMENSIONS],
+    format_func=lambda name: (
+        t("intake.by_none", lang) if name is None else t(f"dimension.{name}", lang)
+    ),
+    key="intake_by",
+)
+frame = data.frame
+counts = operations.volume(frame, period=str(period), tz=tz, as_of=data.as_of, by=by, since=since)
+counts["label"] = ops.value_names(by, counts["value"], lang) if by else ""
+figure = px.bar(
+    counts,
+    x="period",
+    y="count",
+    color="label" if by else None,
+    custom_data=["period", "value"] if by else ["period"],
+    labels={
+        "period": t(f"intake.period.{period}", lang),
+        "count": t("intake.count", lang),
+        "label": "",
+    },
+)
+ops.chart(figure, "intake_volume")
+st.caption(t("intake.click", lang))
+
+st.subheader(t("intake.heatmap", lang))
+heat = operations.weekday_hour(frame, tz=tz, as_of=data.as_of, since=since)
+days = [t(f"weekday.{day}", lang) for day in range(7)]
+st.plotly_chart(
+    px.imshow(
+        heat.to_numpy(),
+        x=[f"{hour:02d}" for hour in range(24)],
+        y=days,
+        labels={"x": t("intake.hour", lang), "y": "", "color": t("intake.count", lang)},
+        color_continuous_scale="Blues",
+        aspect="auto",
+    ),
+    key="intake_heatmap",
+)
+
+st.subheader(t("intake.spikes", lang))
+spike_period = st.segmented_control(
+    t("intake.spike_period", lang),
+    operations.SPIKE_PERIODS,
+    default="week",
+    required=True,
+    format_func=lambda name: t(f"intake.spike_period.{name}", lang),
+    key="spike_period",
+)
+found = operations.spikes(frame, period=str(spike_period), tz=tz, as_of=data.as_of)
+flagged = found[found["flagged"]] if not found.empty else found
+st.caption(
+    t(
+        "intake.spikes_rule",
+        lang,
+        history=operations.SPIKE_HISTORY[str(spike_period)],
+        z=format_number(operations.SPIKE_Z, lang),
+        count=operations.SPIKE_MIN_COUNT,
+        ratio=format_number(operations.SPIKE_MIN_RATIO, lang, decimals=1),
+    )
+)
+if flagged.empty:
+    st.success(t("intake.no_spikes", lang), icon=":material/check_circle:")
+for row in flagged.itertuples():
+    st.warning(
+        t(
+            "intake.spike",
+            lang,
+            category=row.category,
+            count=format_number(row.count, lang),
+            baseline=format_number(row.baseline, lang, decimals=1),
+            threshold=format_number(row.threshold, lang, decimals=1),
+            earlier=", ".join(format_number(v, lang) for v in row.periods),
+        ),
+        icon=":material/trending_up:",
+    )
+if not found.empty:
+    with st.expander(t("intake.all_categories", lang)):
+        table = found.drop(columns=["periods"]).assign(
+            ratio=found["ratio"].map(lambda v: ops.number(v, lang, decimals=2))
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader(t("intake.records", lang))
+picked = ops.clicked("intake_volume")
+if not picked:
+    st.caption(t("intake.records_hint", lang))
+else:
+    start = operations.period_start(frame["received_at"], str(period), tz)
+    mask = (start == pd.Timestamp(picked[0])) & (frame["received_at"] <= data.as_of)
+    title = str(picked[0])[:10]
+    if by and len(picked) > 1:
+        mask &= operations.labelled(frame, by) == picked[1]
+        title += f" · {ops.value_names(by, [picked[1]], lang)[0]}"
+    chosen = frame[mask].sort_values("received_at", ascending=False)["id"]
+    ops.show_records(chosen, title, lang)
