@@ -1,5 +1,5 @@
 """The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
-report, train, classify, evaluate, create-user, set-password)."""
+import-surveys, report, train, classify, evaluate, create-user, set-password)."""
 
 from __future__ import annotations
 
@@ -205,6 +205,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     _audit(engine, "download", {"what": "export", "file": Path(args.out).name, "rows": count})
     _say(f"Exported {count:,} records to {args.out}")
     return 0
+
+
+def cmd_import_surveys(args: argparse.Namespace) -> int:
+    """Import survey results files (external_id, score, comment, surveyed_at), one batch each."""
+    from feedback_analytics.ingest import ImportResult, rejects_to_csv
+    from feedback_analytics.surveys import import_surveys
+
+    engine = _engine()
+    result = ImportResult()
+    for path in args.paths:
+        result.files.append(
+            import_surveys(
+                engine,
+                Path(path),
+                file_name=str(path),
+                actor=_cli_actor(),
+                encoding=args.encoding,
+                replace=args.replace,
+                dry_run=args.dry_run,
+            )
+        )
+    if args.rejects:
+        Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
+    for f in result.files:
+        for warning in f.warnings:
+            _say(f"{f.file}: {warning}")
+        if f.unreadable:
+            _say(f"{f.unreadable}; nothing of it was imported.")
+            continue
+        verb = "would import" if args.dry_run else "imported"
+        _say(
+            f"{f.file}: {verb} {f.read:,} responses: {f.inserted:,} new, {f.updated:,} replaced, "
+            f"{f.unchanged:,} unchanged, {f.rejected:,} rejected."
+        )
+        if not args.json:
+            for rejection in f.rejections[:20]:
+                _say(f"  row {rejection.row}: {rejection.reason}")
+            if len(f.rejections) > 20:
+                _say(f"  ... and {len(f.rejections) - 20:,} more rejected rows")
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    return result.exit_code
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -450,6 +492,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("export", help="export every record to the canonical file")
     sub.add_argument("--out", required=True, metavar="FILE", help=".csv, .xlsx, .json or .jsonl")
     sub.set_defaults(func=cmd_export)
+
+    sub = commands.add_parser(
+        "import-surveys", help="import survey results: external_id, score, comment, surveyed_at"
+    )
+    sub.add_argument("paths", nargs="+", metavar="PATH")
+    sub.add_argument("--encoding", help="for files that are neither UTF-8 nor UTF-16 with BOM")
+    sub.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace stored responses the file answers differently (each change is audited)",
+    )
+    sub.add_argument("--rejects", metavar="FILE", help="write the rejected rows to this CSV")
+    sub.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_import_surveys)
 
     sub = commands.add_parser("report", help="the monthly metrics, as JSON or as a report file")
     sub.add_argument(

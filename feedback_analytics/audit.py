@@ -37,7 +37,10 @@ ACTIONS: tuple[str, ...] = (
     "category.set",  # a person's category for a record: {"from", "to", "predicted", ...}
     "model.train",  # {"version"}
     "model.activate",  # {"version"}
-    "survey.change",
+    # Survey responses (feedback_analytics.surveys); the comment never goes into details.
+    "survey.enter",  # {"score"}
+    "survey.change",  # {"from", "to", "surveyed_at": [old, new], "comment_changed"}
+    "survey.import",  # {"file", "inserted", "updated", "rejected"}
     "settings.change",
 )
 

@@ -1396,7 +1396,136 @@ CATALOGUE.update(
 )
 
 # Survey entry page and the survey upload.
-CATALOGUE.update({})
+CATALOGUE.update(
+    {
+        "status.new": {"en": "New", "vi": "Mới"},
+        "status.acknowledged": {"en": "Acknowledged", "vi": "Đã xác nhận"},
+        "status.in_progress": {"en": "In progress", "vi": "Đang xử lý"},
+        "status.resolved": {"en": "Resolved", "vi": "Đã giải quyết"},
+        "status.closed": {"en": "Closed", "vi": "Đã đóng"},
+        "survey.title": {"en": "Survey entry", "vi": "Nhập khảo sát"},
+        "survey.intro": {
+            "en": (
+                "Enter the customer's satisfaction with the outcome of a resolved feedback, "
+                "or upload the results of a survey tool."
+            ),
+            "vi": (
+                "Nhập mức độ hài lòng của khách hàng với kết quả xử lý một góp ý đã giải quyết, "
+                "hoặc tải lên kết quả của công cụ khảo sát."
+            ),
+        },
+        "survey.enter_tab": {"en": "Enter a response", "vi": "Nhập một phản hồi"},
+        "survey.upload_tab": {"en": "Upload survey results", "vi": "Tải lên kết quả khảo sát"},
+        "survey.search": {"en": "Find the feedback", "vi": "Tìm góp ý"},
+        "survey.search_placeholder": {
+            "en": "Number, id, customer name, phone or email",
+            "vi": "Số, mã, tên khách hàng, số điện thoại hoặc email",
+        },
+        "survey.waiting": {
+            "en": "Type the feedback's number or id, or the customer's name, phone or email.",
+            "vi": "Nhập số hoặc mã góp ý, hoặc tên, số điện thoại, email của khách hàng.",
+        },
+        "survey.no_match": {
+            "en": "No feedback matches '{query}'. Check the spelling, or search by phone.",
+            "vi": (
+                "Không có góp ý nào khớp với '{query}'. Kiểm tra lại, hoặc tìm theo số điện thoại."
+            ),
+        },
+        "survey.match": {
+            "en": "Matching feedback ({count}, newest first)",
+            "vi": "Góp ý khớp ({count}, mới nhất trước)",
+        },
+        "survey.existing": {
+            "en": (
+                "This feedback already has a response: score {score}, on {when}, entered by {who}."
+            ),
+            "vi": "Góp ý này đã có phản hồi: điểm {score}, lúc {when}, do {who} nhập.",
+        },
+        "survey.replace": {
+            "en": (
+                "The customer changed their answer: replace the response (recorded in the audit "
+                "log)"
+            ),
+            "vi": "Khách hàng đổi câu trả lời: thay phản hồi (được ghi vào nhật ký kiểm toán)",
+        },
+        "survey.score": {"en": "Score (1 to 5)", "vi": "Điểm (1 đến 5)"},
+        "survey.score_placeholder": {"en": "1 to 5", "vi": "1 đến 5"},
+        "survey.score_help": {
+            "en": "1 = very dissatisfied, 5 = very satisfied; 4 and 5 count as satisfied.",
+            "vi": "1 = rất không hài lòng, 5 = rất hài lòng; 4 và 5 được tính là hài lòng.",
+        },
+        "survey.comment": {"en": "Comment (optional)", "vi": "Nhận xét (không bắt buộc)"},
+        "survey.day": {"en": "Survey date", "vi": "Ngày khảo sát"},
+        "survey.time": {"en": "Survey time", "vi": "Giờ khảo sát"},
+        "survey.save": {"en": "Save the response", "vi": "Lưu phản hồi"},
+        "survey.saved": {
+            "en": "Saved the response to {external_id}.",
+            "vi": "Đã lưu phản hồi cho {external_id}.",
+        },
+        "survey.refused.empty": {
+            "en": "Enter the score the customer gave, a whole number from 1 to 5.",
+            "vi": "Nhập điểm khách hàng đã cho, một số nguyên từ 1 đến 5.",
+        },
+        "survey.refused.score": {
+            "en": "{score} is not a satisfaction score: enter a whole number from 1 to 5.",
+            "vi": "{score} không phải là điểm hài lòng: nhập một số nguyên từ 1 đến 5.",
+        },
+        "survey.refused.unresolved": {
+            "en": (
+                "Feedback {external_id} is {status}, not resolved: only resolved feedback can "
+                "be surveyed. Resolve it first."
+            ),
+            "vi": (
+                "Góp ý {external_id} đang ở trạng thái {status}, chưa được giải quyết: chỉ góp ý "
+                "đã giải quyết mới được khảo sát. Hãy giải quyết trước."
+            ),
+        },
+        "survey.refused.exists": {
+            "en": (
+                "Feedback {external_id} already has a response (score {score}). If the customer "
+                "changed their answer, tick the replace option."
+            ),
+            "vi": (
+                "Góp ý {external_id} đã có phản hồi (điểm {score}). Nếu khách hàng đổi câu trả "
+                "lời, hãy chọn tùy chọn thay thế."
+            ),
+        },
+        "survey.refused.early": {
+            "en": "The survey time is before the feedback was resolved ({earliest}): correct it.",
+            "vi": "Thời gian khảo sát sớm hơn lúc góp ý được giải quyết ({earliest}): hãy sửa lại.",
+        },
+        "survey.refused.future": {
+            "en": "The survey time is in the future: give the time the customer answered.",
+            "vi": "Thời gian khảo sát ở tương lai: hãy nhập thời điểm khách hàng trả lời.",
+        },
+        "survey.refused.long": {
+            "en": "The comment is {length} characters long; at most {limit} are kept: shorten it.",
+            "vi": "Nhận xét dài {length} ký tự; chỉ giữ tối đa {limit}: hãy rút gọn.",
+        },
+        "survey.refused.unknown": {
+            "en": "No feedback has the number {id}: search for it again.",
+            "vi": "Không có góp ý nào mang số {id}: hãy tìm lại.",
+        },
+        "survey.upload_intro": {
+            "en": (
+                "A CSV, XLSX, JSON or JSON Lines file with the columns external_id, score, "
+                "comment and surveyed_at (channel too when an id is used on two channels). "
+                "Each row is checked first; uploading the same file again changes nothing."
+            ),
+            "vi": (
+                "Tệp CSV, XLSX, JSON hoặc JSON Lines có các cột external_id, score, comment và "
+                "surveyed_at (thêm cột channel khi một mã được dùng ở hai kênh). Mỗi dòng được "
+                "kiểm tra trước; tải lại cùng một tệp không thay đổi gì."
+            ),
+        },
+        "survey.upload_file": {"en": "Survey results file", "vi": "Tệp kết quả khảo sát"},
+        "survey.replace_all": {
+            "en": "Replace stored responses that the file answers differently (each is audited)",
+            "vi": "Thay các phản hồi đã lưu mà tệp ghi khác đi (mỗi thay đổi được ghi nhật ký)",
+        },
+        "survey.upload_run": {"en": "Import the responses", "vi": "Nhập các phản hồi"},
+    }
+)
 
 # New feedback page and the record page's status actions.
 CATALOGUE.update({})

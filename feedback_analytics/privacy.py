@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import overload
 
 import pandas as pd
@@ -283,17 +283,26 @@ def record_contact(
     """Return the contact of one feedback's customer as `role` sees it: as given when the role
     handles feedback or the viewer revealed this record (a logged act, see `reveal`), masked
     otherwise. None when the feedback has no customer."""
-    row = session.execute(
-        select(Customer.name, Customer.phone, Customer.email, Customer.address)
+    return record_contacts(session, [feedback_id], role, revealed=revealed).get(feedback_id)
+
+
+def record_contacts(
+    session: Session, feedback_ids: Sequence[int], role: str | None, *, revealed: bool = False
+) -> dict[int, dict[str, str | None]]:
+    """Return feedback id -> its customer's contact as `role` sees it (see record_contact), for
+    the feedback that has a customer."""
+    rows = session.execute(
+        select(Feedback.id, Customer.name, Customer.phone, Customer.email, Customer.address)
         .join(Feedback, Feedback.customer_id == Customer.id)
-        .where(Feedback.id == feedback_id)
-    ).first()
-    if row is None:
-        return None
-    contact = dict(zip(CONTACT_MASKS, row, strict=True))
-    if sees_contacts(role) or revealed:
-        return contact
-    return {k: CONTACT_MASKS[k](v) if v else v for k, v in contact.items()}
+        .where(Feedback.id.in_([int(i) for i in feedback_ids]))
+    ).all()
+    contacts = {}
+    for feedback_id, *values in rows:
+        contact = dict(zip(CONTACT_MASKS, values, strict=True))
+        if not (sees_contacts(role) or revealed):
+            contact = {k: CONTACT_MASKS[k](v) if v else v for k, v in contact.items()}
+        contacts[int(feedback_id)] = contact
+    return contacts
 
 
 MIN_REASON = 10

@@ -1,4 +1,5 @@
-"""Readers for the canonical record file: CSV, XLSX, JSON and JSON Lines.
+"""Readers for the canonical record file (and other files of named columns, such as survey
+results): CSV, XLSX, JSON and JSON Lines.
 
 A reader turns one file into its header and chunks of rows as text, numbered as a
 spreadsheet shows them. Rows it can already tell are broken (a ragged CSV row, a JSON
@@ -23,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
-from feedback_analytics.ingest.values import COLUMNS, REQUIRED, normalise_key
+from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key
 
 CHUNK_ROWS = 50_000
 FORMATS = {
@@ -57,6 +58,7 @@ class Layout:
     header: list[str]
     positions: dict[str, int]
     warnings: list[str]
+    columns: tuple[str, ...] = RECORD_FILE.names
 
 
 def detect_format(file_name: str, head: bytes) -> str:
@@ -167,14 +169,16 @@ def fingerprint(binary: IO[bytes], *, file_name: str, encoding: str | None) -> s
     return scan(binary, choose_encoding(head, encoding))
 
 
-def map_header(header: list[Any]) -> Layout:
-    """Return the header's layout, or raise FileUnreadable for a missing or repeated column."""
+def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
+    """Return the header's layout onto `spec`'s columns, or raise FileUnreadable for a missing
+    or repeated column."""
     names = ["" if h is None else str(h) for h in header]
     positions: dict[str, int] = {}
     warnings: list[str] = []
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
         key = normalise_key(name)
+        key = spec.aliases.get(key, key)
         if not key:
             warnings.append(f"column {index + 1} has no name and was ignored")
             continue
@@ -184,18 +188,18 @@ def map_header(header: list[Any]) -> Layout:
                 f"{index + 1}): keep one of them"
             )
         seen[key] = index
-        if key in COLUMNS:
+        if key in spec.names:
             positions[key] = index
         else:
-            warnings.append(f"column '{name.strip()}' is not a canonical column and was ignored")
-    missing = [c for c in REQUIRED if c not in positions]
+            warnings.append(f"column '{name.strip()}' is not a {spec.what} and was ignored")
+    missing = [c for c in spec.required if c not in positions]
     if missing:
         found = ", ".join(n.strip() for n in names if n.strip()) or "nothing"
         raise FileUnreadable(
             f"the header lacks the required column(s) {', '.join(missing)} "
             f"(the header row holds: {found[:300]}); add them and try again"
         )
-    return Layout(names, positions, warnings)
+    return Layout(names, positions, warnings, spec.names)
 
 
 def cell_text(value: Any) -> str:
@@ -218,11 +222,11 @@ def cell_text(value: Any) -> str:
 
 
 def _frame(layout: Layout, rows: list[list[str]], numbers: list[int]) -> pd.DataFrame:
-    """Return the canonical columns of rows of cells; absent columns are empty."""
+    """Return the layout's columns of rows of cells; absent columns are empty."""
     data: dict[str, Any] = {}
     width = len(layout.header)
     table = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
-    for column in COLUMNS:
+    for column in layout.columns:
         position = layout.positions.get(column)
         if position is None:
             data[column] = [""] * len(rows)
@@ -241,9 +245,11 @@ class Reader:
         file_name: str,
         encoding: str | None = None,
         verify: bool = True,
+        spec: FileColumns = RECORD_FILE,
     ):
         # verify=False: the caller hashes and checks the decoding itself (see fingerprint).
         self.verify = verify
+        self.spec = spec
         self.binary = binary
         self.file_name = file_name
         head = binary.read(4096)
@@ -301,7 +307,7 @@ class Reader:
             raise FileUnreadable("the file is empty: it has no header row") from exc
         except csv.Error as exc:
             raise FileUnreadable(f"the header row is not readable CSV: {exc}") from exc
-        layout = map_header(header)
+        layout = map_header(header, self.spec)
         self._chunks = self._csv_chunks(layout)
         return layout
 
@@ -400,7 +406,7 @@ class Reader:
             blank &= frame[column].str.strip() == ""
         frame = frame[~blank]
         data: dict[str, Any] = {}
-        for column in COLUMNS:
+        for column in layout.columns:
             position = layout.positions.get(column)
             if position is None:
                 data[column] = pd.Series("", index=frame.index, dtype="str")
@@ -461,7 +467,7 @@ class Reader:
         if not table:
             raise FileUnreadable("the first sheet is empty: put the header in row 1")
         header = [cell_text(c) for c in table[0]]
-        layout = map_header(header)
+        layout = map_header(header, self.spec)
         self._chunks = self._xlsx_chunks(table[1:], layout)
         return layout
 
@@ -493,7 +499,7 @@ class Reader:
         if not isinstance(items, list):
             raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
         numbered = list(enumerate(items, start=1))
-        layout = map_header(_union_keys(item for _, item in numbered))
+        layout = map_header(_union_keys(item for _, item in numbered), self.spec)
         self.size = len(items)
         self._chunks = self._json_chunks(iter(numbered), layout)
         return layout
@@ -502,7 +508,7 @@ class Reader:
         # The header of a JSON Lines file is the union of its objects' keys: one pass to
         # collect it, a second to read the rows.
         self.digest = scan(self.binary, self.encoding) if self.verify else ""
-        layout = map_header(_union_keys(item for _, item in self._jsonl_items()))
+        layout = map_header(_union_keys(item for _, item in self._jsonl_items()), self.spec)
         self._chunks = self._json_chunks(self._jsonl_items(), layout)
         return layout
 

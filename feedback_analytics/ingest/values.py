@@ -7,6 +7,7 @@ rows is checked at once and every rejection can say which row, which field and w
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import tzinfo
 
 import numpy as np
@@ -62,6 +63,20 @@ TEXTS: tuple[str, ...] = (
     "satisfaction_comment",
 )
 MAX_EXTERNAL_ID = 200
+
+
+@dataclass(frozen=True)
+class FileColumns:
+    """The columns a kind of file holds: all of them, the required ones, and other names for
+    some (normalised as `normalise_key` does) that the header may use instead."""
+
+    names: tuple[str, ...]
+    required: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+    what: str = "canonical column"
+
+
+RECORD_FILE = FileColumns(COLUMNS, REQUIRED)
 
 CHANNEL_ALIASES: dict[str, str] = {
     "email": "email",
