@@ -126,13 +126,16 @@ def _progress_bar(args: argparse.Namespace, label: str) -> Callable[[int, int], 
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import canonical record files, one batch each."""
-    from feedback_analytics.ingest import import_paths, rejects_to_csv
+    """Import canonical record files or channel files (--from), one batch each."""
+    from feedback_analytics.ingest import detect_kind, import_paths, rejects_to_csv
 
     engine = _engine()
+    # --from web-form names the kind web_form; without --from, each file's extension decides.
+    kind = args.source.replace("-", "_") if args.source else None
     result = import_paths(
         engine,
         [Path(p) for p in args.paths],
+        kind=kind,
         encoding=args.encoding,
         dry_run=args.dry_run,
         progress=_progress_bar(args, "Importing"),
@@ -145,6 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "import",
             {
                 "files": [Path(p).name[:200] for p in args.paths][:50],
+                "kinds": [kind or detect_kind(p) for p in args.paths][:50],
                 "inserted": result.total("inserted"),
                 "updated": result.total("updated"),
                 "rejected": result.total("rejected"),
@@ -481,8 +485,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.set_defaults(func=cmd_seed_demo)
 
-    sub = commands.add_parser("import", help="import canonical record files")
+    sub = commands.add_parser(
+        "import", help="import canonical record files, e-mails, call logs or web form exports"
+    )
     sub.add_argument("paths", nargs="+", metavar="PATH")
+    sub.add_argument(
+        "--from",
+        dest="source",
+        type=lambda value: value.strip().lower().replace("_", "-"),
+        choices=("records", "email", "hotline", "web-form"),
+        help="what the files are: canonical records, e-mails (.eml/.mbox), a hotline call log "
+        "(CSV) or a web form export (JSON); default: .eml and .mbox are e-mail, the rest records",
+    )
     sub.add_argument("--encoding", help="for files that are neither UTF-8 nor UTF-16 with BOM")
     sub.add_argument("--rejects", metavar="FILE", help="write the rejected rows to this CSV")
     sub.add_argument("--dry-run", action="store_true", help="check and count, write nothing")

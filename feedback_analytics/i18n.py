@@ -1531,4 +1531,39 @@ CATALOGUE.update(
 CATALOGUE.update({})
 
 # Channel importers: email, hotline call log, web form export.
-CATALOGUE.update({})
+CATALOGUE.update(
+    {
+        "import.kind": {"en": "Kind of file", "vi": "Loại tệp"},
+        "import.kind_help": {
+            "en": "Canonical records are checked as they are. E-mails, a hotline call log and "
+            "a web form export are first turned into records: one per message, call or "
+            "submission. An .eml or .mbox file is taken for e-mails.",
+            "vi": "Bản ghi chuẩn được kiểm tra nguyên trạng. Thư điện tử, nhật ký cuộc gọi "
+            "tổng đài và tệp xuất biểu mẫu web được chuyển thành bản ghi trước: mỗi thư, "
+            "cuộc gọi hoặc lượt gửi biểu mẫu là một bản ghi. Tệp .eml hoặc .mbox được coi là "
+            "thư điện tử.",
+        },
+        "import.kind.records": {
+            "en": "Canonical records (CSV, XLSX, JSON)",
+            "vi": "Bản ghi chuẩn (CSV, XLSX, JSON)",
+        },
+        "import.kind.email": {
+            "en": "E-mails (.eml, .mbox)",
+            "vi": "Thư điện tử (.eml, .mbox)",
+        },
+        "import.kind.hotline": {
+            "en": "Hotline call log (CSV)",
+            "vi": "Nhật ký cuộc gọi tổng đài (CSV)",
+        },
+        "import.kind.web_form": {
+            "en": "Web form export (JSON)",
+            "vi": "Tệp xuất biểu mẫu web (JSON)",
+        },
+        "import.preview_converted": {
+            "en": "The first {rows} records made from the file, one per message, call or "
+            "submission, numbered as in the file.",
+            "vi": "{rows} bản ghi đầu tiên được tạo từ tệp, mỗi thư, cuộc gọi hoặc lượt gửi "
+            "là một bản ghi, đánh số như trong tệp.",
+        },
+    }
+)

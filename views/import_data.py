@@ -1,10 +1,11 @@
-"""Import: upload a feedback file, see its preview and row-by-row check, then import it."""
+"""Import: upload a feedback file (canonical records or a channel file: e-mails, a hotline call
+log, a web form export), see its preview and row-by-row check, then import it."""
 
 import streamlit as st
 
 from feedback_analytics import ui
 from feedback_analytics.i18n import format_number, t
-from feedback_analytics.ingest import FileUnreadable
+from feedback_analytics.ingest import KINDS, FileUnreadable
 from feedback_analytics.ui import importing
 
 lang = ui.current_language()
@@ -12,12 +13,21 @@ lang = ui.current_language()
 st.title(t("import.title", lang))
 st.write(t("import.intro", lang))
 
-file_column, encoding_column = st.columns([3, 1])
+file_column, kind_column, encoding_column = st.columns([3, 2, 1])
 uploaded = file_column.file_uploader(
     t("import.file", lang),
-    type=list(importing.FILE_TYPES),
+    type=list(importing.IMPORT_FILE_TYPES),
     help=t("import.file_help", lang),
     key="import_file",
+    on_change=importing.follow_extension,
+    args=("import_file", "import_kind"),
+)
+kind = kind_column.selectbox(
+    t("import.kind", lang),
+    KINDS,
+    format_func=lambda name: importing.kind_label(name, lang),
+    help=t("import.kind_help", lang),
+    key="import_kind",
 )
 encoding = encoding_column.selectbox(
     t("import.encoding", lang),
@@ -27,7 +37,7 @@ encoding = encoding_column.selectbox(
     key="import_encoding",
 )
 
-upload = importing.upload_of(uploaded, encoding)
+upload = importing.upload_of(uploaded, encoding, kind)
 if upload is None:
     st.info(t("import.waiting", lang), icon=":material/upload_file:")
     st.stop()
@@ -49,7 +59,8 @@ except FileUnreadable as exc:
     st.code(str(exc), language=None, wrap_lines=True)
     st.stop()
 st.header(t("import.preview", lang))
-st.caption(t("import.preview_caption", lang, rows=format_number(len(preview), lang)))
+caption = "import.preview_caption" if upload.kind == "records" else "import.preview_converted"
+st.caption(t(caption, lang, rows=format_number(len(preview), lang)))
 ui.show_raw_table(preview)
 
 st.header(t("import.check", lang))

@@ -1,5 +1,10 @@
-"""Canonical record import: readers per format -> one validated record stream -> the store."""
+"""Canonical record import: readers per format -> one validated record stream -> the store.
 
+Channel files (e-mails, hotline call logs, web form exports) are converted into canonical
+record files first (channels.py) and then take the same way.
+"""
+
+from feedback_analytics.ingest.channels import KINDS, Converted, convert, detect_kind
 from feedback_analytics.ingest.pipeline import (
     import_paths,
     import_source,
@@ -18,12 +23,16 @@ from feedback_analytics.ingest.values import COLUMNS, REQUIRED
 
 __all__ = [
     "COLUMNS",
+    "KINDS",
     "REQUIRED",
+    "Converted",
     "FileResult",
     "FileUnreadable",
     "ImportResult",
     "Rejection",
     "RowError",
+    "convert",
+    "detect_kind",
     "import_paths",
     "import_source",
     "neutralise_formula",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 import multiprocessing
@@ -22,6 +23,7 @@ from sqlalchemy import Engine, Table, select, update
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import Feedback, ImportBatch, RejectedRow
+from feedback_analytics.ingest.channels import KINDS, Converted, convert, detect_kind
 from feedback_analytics.ingest.load import (
     changed_rows,
     derive_status,
@@ -51,21 +53,44 @@ _REJECTED_ROWS = cast(Table, RejectedRow.__table__)
 
 
 def read_preview(
-    source: Source, *, file_name: str, encoding: str | None = None, rows: int = 50
+    source: Source,
+    *,
+    file_name: str,
+    kind: str = "records",
+    encoding: str | None = None,
+    rows: int = 50,
 ) -> pd.DataFrame:
-    """Return the first rows of a file as they came, under its own header."""
-    binary = open_source(source)
+    """Return the first rows of a file as they came, under its own header; a channel file's
+    (kind other than "records") as the canonical rows it converts into."""
+    opened = binary = open_source(source)
     try:
+        converted = _converted(binary, kind=kind, file_name=file_name, encoding=encoding)
+        if converted is not None:
+            binary = io.BytesIO(converted.data)
+            file_name, encoding = converted.reader_name(file_name), None
         reader = Reader(binary, file_name=file_name, encoding=encoding)
+        refused = list(converted.rejections) if converted is not None else []
         for chunk in reader.chunks():
-            numbers = sorted([*chunk.cells, *(r.row for r in chunk.rejections)])[:rows]
-            ragged = {r.row: r.raw for r in chunk.rejections}
+            ragged = {r.row: r.raw for r in [*refused, *chunk.rejections]}
+            numbers = sorted([*chunk.cells, *ragged])[:rows]
             records = [ragged[n] if n in ragged else chunk.raw[n] for n in numbers]
             return pd.DataFrame(records, index=pd.Index(numbers, name="row"))
         return pd.DataFrame(columns=reader.layout.header)
     finally:
         if isinstance(source, Path | str):
-            binary.close()
+            opened.close()
+
+
+def _converted(
+    binary: IO[bytes], *, kind: str, file_name: str, encoding: str | None
+) -> Converted | None:
+    """Return a channel file converted into a canonical one; None for a canonical file."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of file {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind == "records":
+        return None
+    binary.seek(0)
+    return convert(binary.read(), kind=kind, file_name=file_name, encoding=encoding)
 
 
 def import_source(
@@ -73,6 +98,7 @@ def import_source(
     source: Source,
     *,
     file_name: str,
+    kind: str = "records",
     encoding: str | None = None,
     dry_run: bool = False,
     origin: str = "cli",
@@ -80,8 +106,10 @@ def import_source(
 ) -> FileResult:
     """Import one file as one batch and return what became of its rows.
 
-    Never raises for a bad file: an unreadable one changes nothing and says why in
-    `FileResult.unreadable`.
+    `kind` says what the file is (channels.KINDS): a canonical record file, or a channel file
+    (e-mails, a hotline call log, a web form export) that is converted into one first; an
+    unknown kind raises ValueError. Never raises for a bad file: an unreadable one changes
+    nothing and says why in `FileResult.unreadable`.
     """
     result = FileResult(file=file_name)
     try:
@@ -90,10 +118,12 @@ def import_source(
         result.unreadable = f"{file_name} {exc}"
         return result
     try:
+        converted = _converted(binary, kind=kind, file_name=file_name, encoding=encoding)
         _import(
             engine,
-            binary,
+            binary if converted is None else io.BytesIO(converted.data),
             result,
+            converted=converted,
             encoding=encoding,
             dry_run=dry_run,
             origin=origin,
@@ -122,12 +152,16 @@ def import_paths(
     engine: Engine,
     paths: Iterable[Path],
     *,
+    kind: str | None = "records",
     encoding: str | None = None,
     dry_run: bool = False,
     origin: str = "cli",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import each file as its own batch and return the outcome of all of them."""
+    """Import each file as its own batch and return the outcome of all of them.
+
+    Every file is of `kind`; with None, each file's kind follows its extension (detect_kind).
+    """
     result = ImportResult()
     for path in paths:
         result.files.append(
@@ -135,6 +169,7 @@ def import_paths(
                 engine,
                 Path(path),
                 file_name=str(path),
+                kind=kind or detect_kind(str(path)),
                 encoding=encoding,
                 dry_run=dry_run,
                 origin=origin,
@@ -149,6 +184,7 @@ def _import(
     binary: IO[bytes],
     result: FileResult,
     *,
+    converted: Converted | None,
     encoding: str | None,
     dry_run: bool,
     origin: str,
@@ -156,6 +192,10 @@ def _import(
 ) -> None:
     settings = get_settings()
     path = getattr(binary, "name", None)
+    reader_name = result.file
+    if converted is not None:
+        # The converted file is canonical UTF-8, read under a name that picks its format.
+        reader_name, encoding = converted.reader_name(result.file), None
     parsed_chunks: Iterator[tuple[Chunk, pd.DataFrame, Problems]]
     reader: Reader | _ReaderProcess
     if isinstance(path, str) and Path(path).stat().st_size >= PARALLEL_FROM_BYTES:
@@ -169,13 +209,16 @@ def _import(
         )
         parsed_chunks = reader.parsed_chunks()
     else:
-        reader = Reader(binary, file_name=result.file, encoding=encoding)
+        reader = Reader(binary, file_name=reader_name, encoding=encoding)
         parsed_chunks = _parsed_chunks(
             reader, file=result.file, tz=settings.tz, max_text=settings.max_text_chars
         )
-    digest = reader.digest
+    # A channel file's batch keeps the hash and the kind of the file as given.
+    digest = reader.digest if converted is None else converted.digest
+    file_format = reader.format if converted is None else converted.kind
     result.header = reader.layout.header
-    result.warnings = list(reader.layout.warnings)
+    result.warnings = [*(converted.warnings if converted else []), *reader.layout.warnings]
+    refused = list(converted.rejections) if converted is not None else []
     now = datetime.now(UTC)
     seen: dict[tuple[str, str], int] = {}
     try:
@@ -188,7 +231,7 @@ def _import(
                     {
                         "file_name": Path(result.file).name,
                         "content_hash": digest,
-                        "file_format": reader.format,
+                        "file_format": file_format,
                         "source": origin,
                         "started_at": now,
                     },
@@ -196,7 +239,11 @@ def _import(
             store_was_empty = connection.execute(select(Feedback.id).limit(1)).first() is None
             for chunk, parsed, problems in parsed_chunks:
                 result.read += len(chunk.frame) + len(chunk.rejections)
-                rejections = list(chunk.rejections)
+                rejections = [_named(r, result.file) for r in chunk.rejections]
+                if refused:  # what the conversion could not turn into a row, read first
+                    result.read += len(refused)
+                    rejections += refused
+                    refused = []
                 if len(chunk.frame):
                     rejections += _process(
                         connection,
@@ -211,25 +258,14 @@ def _import(
                         tz=settings.tz,
                         store_was_empty=store_was_empty,
                     )
-                rejections.sort(key=lambda r: r.row)
-                result.rejections.extend(rejections)
-                result.rejected += len(rejections)
-                if not dry_run and rejections:
-                    connection.execute(
-                        _REJECTED_ROWS.insert(),
-                        [
-                            {
-                                "batch_id": batch_id,
-                                "row_number": r.row,
-                                "reason": r.reason,
-                                "errors": [e.as_dict() for e in r.errors],
-                                "raw": _jsonable(r.raw),
-                            }
-                            for r in rejections
-                        ],
-                    )
+                _keep_rejections(connection, result, rejections, batch_id=batch_id)
                 if progress:
                     progress(chunk.progress, reader.size)
+            if refused:  # the converted file had no row at all
+                result.read += len(refused)
+                _keep_rejections(connection, result, refused, batch_id=batch_id)
+            if converted is not None and converted.rejections:
+                result.rejections.sort(key=lambda r: r.row)
             if batch_id is not None:
                 result.batch_id = batch_id
                 connection.execute(
@@ -248,6 +284,38 @@ def _import(
     finally:
         if isinstance(reader, _ReaderProcess):
             reader.close()
+
+
+def _keep_rejections(
+    connection: Any, result: FileResult, rejections: list[Rejection], *, batch_id: int | None
+) -> None:
+    """Count rejected rows in the result and, unless a dry run (no batch), store them."""
+    rejections.sort(key=lambda r: r.row)
+    result.rejections.extend(rejections)
+    result.rejected += len(rejections)
+    if batch_id is not None and rejections:
+        connection.execute(
+            _REJECTED_ROWS.insert(),
+            [
+                {
+                    "batch_id": batch_id,
+                    "row_number": r.row,
+                    "reason": r.reason,
+                    "errors": [e.as_dict() for e in r.errors],
+                    "raw": _jsonable(r.raw),
+                }
+                for r in rejections
+            ],
+        )
+
+
+def _named(rejection: Rejection, file: str) -> Rejection:
+    """Return a reader's rejection with its errors naming `file` (a converted file is read
+    under another name)."""
+    if all(e.file == file for e in rejection.errors):
+        return rejection
+    errors = [dataclasses.replace(e, file=file) for e in rejection.errors]
+    return dataclasses.replace(rejection, errors=errors)
 
 
 def _parsed_chunks(

@@ -14,12 +14,24 @@ from feedback_analytics.classify.registry import ModelUnusable
 from feedback_analytics.classify.service import classify_store
 from feedback_analytics.db import DatabaseUnavailable
 from feedback_analytics.i18n import format_number, t
-from feedback_analytics.ingest import FileResult, import_source, read_preview, rejects_to_csv
+from feedback_analytics.ingest import (
+    FileResult,
+    detect_kind,
+    import_source,
+    read_preview,
+    rejects_to_csv,
+)
+from feedback_analytics.ingest.readers import FORMATS
 from feedback_analytics.ui.data import clear_cached_data, get_engine, settings
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
 
+# The canonical formats (other uploads, such as the survey upload, take these) and what the
+# Import page takes: those plus e-mails. A call log and a form export are .csv and .json.
 FILE_TYPES = ("csv", "xlsx", "json", "jsonl")
+IMPORT_FILE_TYPES = (*FILE_TYPES, "eml", "mbox")
+# The kinds of file (KINDS) that come in a canonical file's format, and which format.
+_CHANNEL_FORMATS = {"hotline": "csv", "web_form": "json"}
 # Auto reads UTF-8 (with or without BOM) and UTF-16 with BOM; the others are for older files.
 AUTO = "auto"
 ENCODINGS = (AUTO, "utf-8", "utf-16", "windows-1258", "cp1252", "latin-1")
@@ -41,12 +53,14 @@ _IMPORTED = "import_imported"
 
 @dataclass(frozen=True)
 class Upload:
-    """An uploaded file with the encoding chosen for it; `key` names the pair in the session."""
+    """An uploaded file with the kind and encoding chosen for it; `key` names all three in the
+    session."""
 
     name: str
     data: bytes
     encoding: str | None
     key: str
+    kind: str = "records"
 
 
 def encoding_label(encoding: str, lang: str) -> str:
@@ -54,22 +68,53 @@ def encoding_label(encoding: str, lang: str) -> str:
     return t("import.encoding_auto", lang) if encoding == AUTO else encoding
 
 
-def upload_of(uploaded: UploadedFile | None, encoding: str) -> Upload | None:
-    """Return the upload of the file widget with its encoding, or None before a file is chosen."""
+def kind_label(kind: str, lang: str) -> str:
+    """Return how the kind select shows a kind of file."""
+    return t(f"import.kind.{kind}", lang)
+
+
+def suggested_kind(file_name: str, current: str) -> str:
+    """Return the kind a newly chosen file defaults to: e-mail for .eml and .mbox; the current
+    choice while the extension fits it (another .csv call log); else canonical records."""
+    detected = detect_kind(file_name)
+    if detected != "records":
+        return detected
+    suffix = PurePath(file_name).suffix.lower()
+    fits = _CHANNEL_FORMATS.get(current) == FORMATS.get(suffix)
+    return current if fits else "records"
+
+
+def follow_extension(file_key: str, kind_key: str) -> None:
+    """Set the kind select to what the newly chosen file's extension suggests (on_change)."""
+    uploaded = st.session_state.get(file_key)
+    if uploaded is not None:
+        current = st.session_state.get(kind_key, "records")
+        st.session_state[kind_key] = suggested_kind(uploaded.name, current)
+
+
+def upload_of(uploaded: UploadedFile | None, encoding: str, kind: str = "records") -> Upload | None:
+    """Return the upload of the file widget with its kind and encoding, or None before a file
+    is chosen."""
     if uploaded is None:
         return None
     return Upload(
         name=uploaded.name,
         data=uploaded.getvalue(),
         encoding=None if encoding == AUTO else encoding,
-        key=f"{uploaded.file_id}:{encoding}",
+        key=f"{uploaded.file_id}:{encoding}:{kind}",
+        kind=kind,
     )
 
 
 def preview_of(upload: Upload) -> pd.DataFrame:
-    """Return the first rows of the file as read (raises FileUnreadable)."""
+    """Return the first rows of the file as read, a channel file's as converted (raises
+    FileUnreadable)."""
     return read_preview(
-        upload.data, file_name=upload.name, encoding=upload.encoding, rows=PREVIEW_ROWS
+        upload.data,
+        file_name=upload.name,
+        kind=upload.kind,
+        encoding=upload.encoding,
+        rows=PREVIEW_ROWS,
     )
 
 
@@ -83,6 +128,7 @@ def check(upload: Upload, lang: str) -> FileResult:
             get_engine(),
             upload.data,
             file_name=upload.name,
+            kind=upload.kind,
             encoding=upload.encoding,
             dry_run=True,
             origin="app",
@@ -115,6 +161,7 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
             get_engine(),
             upload.data,
             file_name=upload.name,
+            kind=upload.kind,
             encoding=upload.encoding,
             origin="app",
             progress=report,
@@ -129,6 +176,7 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         "import",
         {
             "file": upload.name[:200],
+            "kind": upload.kind,
             "inserted": result.inserted,
             "updated": result.updated,
             "rejected": result.rejected,
