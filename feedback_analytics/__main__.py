@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from feedback_analytics.db import DatabaseUnavailable, ensure_schema, make_engin
 from feedback_analytics.db.models import ROLES
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.privacy import install_log_redaction
+
+if TYPE_CHECKING:
+    from feedback_analytics.ingest import ImportResult
 
 log = logging.getLogger("feedback_analytics")
 
@@ -169,6 +172,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             if classified.version is not None:
                 _say(_classified_message(classified))
+    return _report_import(engine, result, args, rows="rows", updated="updated")
+
+
+def _report_import(
+    engine: Engine, result: ImportResult, args: argparse.Namespace, *, rows: str, updated: str
+) -> int:
+    """Refresh the facts snapshot after a change, say what became of each file (and print
+    the METRICS.md object under --json); return the exit status."""
     if not args.dry_run and (result.total("inserted") or result.total("updated")):
         # The dashboard's snapshot, when there is one, follows the import: reports and first
         # views start from it instead of reading the store again.
@@ -184,7 +195,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             continue
         verb = "would import" if args.dry_run else "imported"
         _say(
-            f"{f.file}: {verb} {f.read:,} rows: {f.inserted:,} new, {f.updated:,} updated, "
+            f"{f.file}: {verb} {f.read:,} {rows}: {f.inserted:,} new, {f.updated:,} {updated}, "
             f"{f.unchanged:,} unchanged, {f.rejected:,} rejected."
         )
         if not args.json:
@@ -232,25 +243,7 @@ def cmd_import_surveys(args: argparse.Namespace) -> int:
         )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
-    for f in result.files:
-        for warning in f.warnings:
-            _say(f"{f.file}: {warning}")
-        if f.unreadable:
-            _say(f"{f.unreadable}; nothing of it was imported.")
-            continue
-        verb = "would import" if args.dry_run else "imported"
-        _say(
-            f"{f.file}: {verb} {f.read:,} responses: {f.inserted:,} new, {f.updated:,} replaced, "
-            f"{f.unchanged:,} unchanged, {f.rejected:,} rejected."
-        )
-        if not args.json:
-            for rejection in f.rejections[:20]:
-                _say(f"  row {rejection.row}: {rejection.reason}")
-            if len(f.rejections) > 20:
-                _say(f"  ... and {len(f.rejections) - 20:,} more rejected rows")
-    if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
-    return result.exit_code
+    return _report_import(engine, result, args, rows="responses", updated="replaced")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

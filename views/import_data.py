@@ -65,16 +65,7 @@ ui.show_raw_table(preview)
 
 st.header(t("import.check", lang))
 checked = importing.check(upload, lang)
-if checked.unreadable:
-    st.error(t("import.unreadable", lang), icon=":material/error:")
-    st.code(checked.unreadable, language=None, wrap_lines=True)
-    st.stop()
-st.caption(t("import.check_caption", lang, rows=format_number(checked.read, lang)))
-importing.show_counts(checked, lang, importing.CHECK_LABELS)
-if checked.warnings:
-    st.warning(t("import.warnings", lang), icon=":material/warning:")
-    st.code("\n".join(checked.warnings), language=None, wrap_lines=True)
-importing.show_rejections(checked, upload, lang, key="import_rejections_check")
+importing.show_check(checked, upload, lang, key="import_rejections_check")
 
 if checked.inserted + checked.updated + checked.unchanged == 0:
     st.info(t("import.nothing_valid", lang), icon=":material/block:")

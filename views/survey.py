@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from feedback_analytics import privacy, store, surveys, ui
 from feedback_analytics.db import Feedback
-from feedback_analytics.i18n import format_datetime, format_number, t
+from feedback_analytics.i18n import format_datetime, t
 from feedback_analytics.ingest import FileResult
 from feedback_analytics.ui import importing
 
@@ -214,16 +214,7 @@ with upload_tab:
                 kept = (key, run(dry_run=True))
             st.session_state["survey_checked"] = kept
         checked = kept[1]
-        if checked.unreadable:
-            st.error(t("import.unreadable", lang), icon=":material/error:")
-            st.code(checked.unreadable, language=None, wrap_lines=True)
-            st.stop()
-        st.caption(t("import.check_caption", lang, rows=format_number(checked.read, lang)))
-        importing.show_counts(checked, lang, importing.CHECK_LABELS)
-        if checked.warnings:
-            st.warning(t("import.warnings", lang), icon=":material/warning:")
-            st.code("\n".join(checked.warnings), language=None, wrap_lines=True)
-        importing.show_rejections(checked, upload, lang, key="survey_rejections_check")
+        importing.show_check(checked, upload, lang, key="survey_rejections_check")
         if checked.inserted + checked.updated and st.button(
             t("survey.upload_run", lang),
             type="primary",

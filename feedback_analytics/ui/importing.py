@@ -244,3 +244,18 @@ def show_rejections(result: FileResult, upload: Upload, lang: str, *, key: str) 
     st.caption(t("import.rejections_caption", lang))
     show_table(rejection_table(result), lang)
     rejections_download(result, upload, lang, key=key)
+
+
+def show_check(checked: FileResult, upload: Upload, lang: str, *, key: str) -> None:
+    """Render what a dry run found: why the file is unreadable (and stop the page), else the
+    counts, the file's warnings and the rejected rows."""
+    if checked.unreadable:
+        st.error(t("import.unreadable", lang), icon=":material/error:")
+        st.code(checked.unreadable, language=None, wrap_lines=True)
+        st.stop()
+    st.caption(t("import.check_caption", lang, rows=format_number(checked.read, lang)))
+    show_counts(checked, lang, CHECK_LABELS)
+    if checked.warnings:
+        st.warning(t("import.warnings", lang), icon=":material/warning:")
+        st.code("\n".join(checked.warnings), language=None, wrap_lines=True)
+    show_rejections(checked, upload, lang, key=key)
