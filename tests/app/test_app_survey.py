@@ -109,10 +109,7 @@ def test_a_second_response_needs_the_replace_option_and_is_recorded(stored: Engi
 def test_the_upload_checks_each_row_then_imports_the_valid_ones(stored: Engine) -> None:
     at = survey_page()
     content = (
-        "external_id,score,comment,surveyed_at\n"
-        "HL-100,4,ổn,\n"
-        "EM-7,5,,\n"
-        "HL-100,7,,\n"
+        "external_id,score,comment,surveyed_at\nHL-100,4,ổn,\nEM-7,5,,\nHL-100,7,,\n"
     ).encode()
     at.file_uploader(key="survey_file").set_value(("survey.csv", content, "text/csv")).run()
     assert not at.exception, at.exception
