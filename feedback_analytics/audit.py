@@ -35,6 +35,16 @@ ACTIONS: tuple[str, ...] = (
     "import",
     # Records and the classifier.
     "category.set",  # a person's category for a record: {"from", "to", "predicted", ...}
+    # Handling feedback (feedback_analytics.workflow). "status" is [from, to], [] when the
+    # status stayed; times are ISO 8601 UTC; texts and contacts never appear.
+    "feedback.create",  # {"external_id", "channel", "priority", "category", "category_source",
+    #                      "predicted", "predicted_confidence", "predicted_by", "due_at"}
+    "feedback.acknowledge",  # {"at", "status"}
+    "feedback.promise",  # {"from", "to"}: the promised time (due_at) before and after
+    "feedback.assign",  # {"from", "to"}: each {"department", "assignee"} (staff, not customers)
+    "feedback.start",  # {"status"}
+    "feedback.resolve",  # {"at", "status", "due_at"}
+    "feedback.respond",  # {"at", "status", "characters"}: the response's length, not its text
     "model.train",  # {"version"}
     "model.activate",  # {"version"}
     # Survey responses (feedback_analytics.surveys); the comment never goes into details.

@@ -1528,7 +1528,267 @@ CATALOGUE.update(
 )
 
 # New feedback page and the record page's status actions.
-CATALOGUE.update({})
+CATALOGUE.update(
+    {
+        # Record fields the record's table and the forms name.
+        "field.priority": {"en": "Priority", "vi": "Mức ưu tiên"},
+        "field.department": {"en": "Department", "vi": "Phòng ban"},
+        "field.assignee": {"en": "Assignee", "vi": "Người phụ trách"},
+        "field.status": {"en": "Status", "vi": "Trạng thái"},
+        "field.acknowledged_at": {"en": "Acknowledged", "vi": "Xác nhận lúc"},
+        "field.due_at": {"en": "Promised by", "vi": "Hẹn xử lý xong trước"},
+        "field.resolved_at": {"en": "Resolved", "vi": "Giải quyết lúc"},
+        "field.responded_at": {"en": "Answered", "vi": "Trả lời lúc"},
+        "field.response": {"en": "Response sent", "vi": "Nội dung đã trả lời"},
+        # The new feedback form.
+        "new.title": {"en": "New feedback", "vi": "Phản hồi mới"},
+        "new.intro": {
+            "en": "Record a feedback taken by phone or in person. Fields marked * are "
+            "required; the policy also asks for the proposal and the reason when the customer "
+            "gives them.",
+            "vi": "Ghi nhận phản hồi nhận qua điện thoại hoặc trực tiếp. Các trường có dấu * là "
+            "bắt buộc; chính sách cũng yêu cầu ghi đề xuất và lý do khi khách hàng nêu ra.",
+        },
+        "new.when": {"en": "Received", "vi": "Tiếp nhận"},
+        "new.day": {"en": "Date received *", "vi": "Ngày nhận *"},
+        "new.time": {"en": "Time received *", "vi": "Giờ nhận *"},
+        "new.channel": {"en": "Channel *", "vi": "Kênh tiếp nhận *"},
+        "new.customer": {"en": "Customer", "vi": "Khách hàng"},
+        "new.contact_help": {
+            "en": "Give at least a phone number or an email address, so that the customer can "
+            "be answered.",
+            "vi": "Nhập ít nhất số điện thoại hoặc địa chỉ email để có thể trả lời khách hàng.",
+        },
+        "new.feedback": {"en": "Feedback", "vi": "Nội dung phản hồi"},
+        "new.current_feature": {
+            "en": "Current feature: what the customer describes *",
+            "vi": "Tính năng hiện tại: khách hàng mô tả gì *",
+        },
+        "new.proposal": {
+            "en": "Proposal: what the customer asks for",
+            "vi": "Đề xuất cải tiến: khách hàng mong muốn gì",
+        },
+        "new.reason": {
+            "en": "Reason: why it matters to the customer",
+            "vi": "Lý do: vì sao điều này quan trọng với khách hàng",
+        },
+        "new.category": {"en": "Category", "vi": "Danh mục"},
+        "new.suggested": {
+            "en": "The classifier suggests: {category} ({confidence} sure)",
+            "vi": "Bộ phân loại gợi ý: {category} (độ tin cậy {confidence})",
+        },
+        "new.accept": {"en": "Use the suggestion", "vi": "Dùng gợi ý"},
+        "new.no_text": {
+            "en": "Type the feedback to see the classifier's suggestion.",
+            "vi": "Nhập nội dung phản hồi để xem gợi ý của bộ phân loại.",
+        },
+        "new.no_model": {
+            "en": "No classifier model is active: choose a category yourself, or leave it empty.",
+            "vi": "Chưa có mô hình phân loại nào đang dùng: hãy tự chọn danh mục, hoặc để trống.",
+        },
+        "new.category_auto": {
+            "en": "Leave it to the classifier",
+            "vi": "Để bộ phân loại quyết định",
+        },
+        "new.category_none": {"en": "No category yet", "vi": "Chưa phân loại"},
+        "new.category_typed": {
+            "en": "Or type another category",
+            "vi": "Hoặc nhập một danh mục khác",
+        },
+        "new.category_help": {
+            "en": "A category you choose, the suggestion included, counts as a person's "
+            "decision. Left to the classifier, a doubtful suggestion goes to the review queue.",
+            "vi": "Danh mục bạn chọn, kể cả khi dùng gợi ý, được tính là quyết định của người "
+            "dùng. Nếu để bộ phân loại quyết định, gợi ý chưa chắc chắn sẽ vào hàng chờ duyệt.",
+        },
+        "new.handling": {"en": "Handling", "vi": "Xử lý"},
+        "new.priority": {"en": "Priority *", "vi": "Mức ưu tiên *"},
+        "new.due": {
+            "en": "Promised to the customer by {due}: the resolution target of this priority. "
+            "Change it on the record's page.",
+            "vi": "Hẹn khách hàng xử lý xong trước {due}: chỉ tiêu giải quyết của mức ưu tiên "
+            "này. Có thể đổi ở trang của bản ghi.",
+        },
+        "new.no_due": {
+            "en": "This priority has no resolution target: set the promised time on the "
+            "record's page.",
+            "vi": "Mức ưu tiên này không có chỉ tiêu giải quyết: hãy đặt thời hạn hẹn ở trang "
+            "của bản ghi.",
+        },
+        "new.save": {"en": "Save the feedback", "vi": "Lưu phản hồi"},
+        "new.saved": {
+            "en": "Feedback {id} was saved as {external_id}.",
+            "vi": "Đã lưu phản hồi {id} với mã {external_id}.",
+        },
+        "new.open": {"en": "Open feedback {id}", "vi": "Mở phản hồi {id}"},
+        "new.refused": {
+            "en": "The feedback was not saved. Correct these fields:",
+            "vi": "Chưa lưu được phản hồi. Hãy sửa các trường sau:",
+        },
+        # The record page's status section.
+        "record.handling": {"en": "Status and handling", "vi": "Trạng thái và xử lý"},
+        "record.status_now": {"en": "Status: {status}", "vi": "Trạng thái: {status}"},
+        "record.nothing_left": {
+            "en": "This feedback is closed: the customer was answered.",
+            "vi": "Phản hồi này đã đóng: khách hàng đã được trả lời.",
+        },
+        "record.read_only": {
+            "en": "Your role sees the status history but does not handle feedback.",
+            "vi": "Vai trò của bạn xem được lịch sử trạng thái nhưng không xử lý phản hồi.",
+        },
+        "record.day": {"en": "Date", "vi": "Ngày"},
+        "record.time": {"en": "Time", "vi": "Giờ"},
+        "record.acknowledge": {"en": "Acknowledge", "vi": "Xác nhận đã nhận"},
+        "record.acknowledge_help": {
+            "en": "When the customer was told their feedback was received.",
+            "vi": "Thời điểm khách hàng được báo là phản hồi đã được tiếp nhận.",
+        },
+        "record.promise": {"en": "Set the promised time", "vi": "Đặt thời hạn hẹn"},
+        "record.promise_help": {
+            "en": "The processing time promised to the customer; resolution is measured "
+            "against it.",
+            "vi": "Thời hạn xử lý đã hẹn với khách hàng; việc giải quyết được đo theo thời hạn "
+            "này.",
+        },
+        "record.assign": {"en": "Assign", "vi": "Giao việc"},
+        "record.start": {"en": "Start work", "vi": "Bắt đầu xử lý"},
+        "record.resolve": {"en": "Resolve", "vi": "Đã giải quyết"},
+        "record.resolve_help": {
+            "en": "When the feedback was resolved.",
+            "vi": "Thời điểm phản hồi được giải quyết.",
+        },
+        "record.respond": {"en": "Record the response", "vi": "Ghi nhận trả lời"},
+        "record.response_help": {
+            "en": "What was sent to the customer, and when; the feedback is then closed.",
+            "vi": "Nội dung đã gửi cho khách hàng và thời điểm gửi; sau đó phản hồi được đóng.",
+        },
+        "record.done.acknowledge": {"en": "Acknowledged.", "vi": "Đã xác nhận."},
+        "record.done.promise": {"en": "Promised time set.", "vi": "Đã đặt thời hạn hẹn."},
+        "record.done.assign": {"en": "Assigned.", "vi": "Đã giao việc."},
+        "record.done.start": {"en": "Work started.", "vi": "Đã bắt đầu xử lý."},
+        "record.done.resolve": {"en": "Resolved.", "vi": "Đã ghi nhận giải quyết."},
+        "record.done.respond": {
+            "en": "Response recorded; the feedback is closed.",
+            "vi": "Đã ghi nhận trả lời; phản hồi đã đóng.",
+        },
+        "record.unchanged": {
+            "en": "Nothing changed: it was already so.",
+            "vi": "Không có gì thay đổi: thông tin đã như vậy từ trước.",
+        },
+        "record.history": {"en": "Status history", "vi": "Lịch sử trạng thái"},
+        "column.changed_at": {"en": "When", "vi": "Thời điểm"},
+        "column.changed_by": {"en": "Who", "vi": "Người thực hiện"},
+        "column.from_status": {"en": "From", "vi": "Từ"},
+        "column.to_status": {"en": "To", "vi": "Sang"},
+        # Why a step or a new feedback was refused (workflow.refused.<code>).
+        "workflow.refused.required": {
+            "en": "is required: fill it in.",
+            "vi": "là bắt buộc: hãy nhập.",
+        },
+        "workflow.refused.rule": {"en": "{reason}", "vi": "{reason}"},
+        "workflow.refused.contact_missing": {
+            "en": "give the customer's phone number or email address, so that they can be "
+            "answered.",
+            "vi": "hãy nhập số điện thoại hoặc email của khách hàng để có thể trả lời.",
+        },
+        "workflow.refused.phone": {
+            "en": "is not a Vietnamese phone number: write it like 0912 345 678, "
+            "+84 912 345 678 or (028) 3822 1234, or leave it empty and give an email address.",
+            "vi": "không phải số điện thoại Việt Nam: hãy viết như 0912 345 678, "
+            "+84 912 345 678 hoặc (028) 3822 1234, hoặc để trống và nhập email.",
+        },
+        "workflow.refused.email": {
+            "en": "is not an email address: write it like name@example.vn, or leave it empty "
+            "and give a phone number.",
+            "vi": "không phải địa chỉ email: hãy viết như ten@example.vn, hoặc để trống và "
+            "nhập số điện thoại.",
+        },
+        "workflow.refused.future": {
+            "en": "{at} is in the future: enter the time it happened.",
+            "vi": "{at} là thời điểm trong tương lai: hãy nhập thời điểm thực tế.",
+        },
+        "workflow.refused.early": {
+            "en": "{at} is earlier than the time the feedback was received ({received}): "
+            "correct the time.",
+            "vi": "{at} sớm hơn thời điểm nhận phản hồi ({received}): hãy sửa lại thời gian.",
+        },
+        "workflow.refused.promise_early": {
+            "en": "{at} is earlier than the time the feedback was received ({received}): "
+            "promise a later time.",
+            "vi": "{at} sớm hơn thời điểm nhận phản hồi ({received}): hãy hẹn thời hạn muộn hơn.",
+        },
+        "workflow.refused.unknown": {
+            "en": "There is no feedback {id}: check the id.",
+            "vi": "Không có phản hồi {id}: hãy kiểm tra lại mã.",
+        },
+        "workflow.refused.already_acknowledged": {
+            "en": "Feedback {id} was already acknowledged at {at} by {by}: nothing changed.",
+            "vi": "Phản hồi {id} đã được xác nhận lúc {at} bởi {by}: không có gì thay đổi.",
+        },
+        "workflow.refused.already_resolved": {
+            "en": "Feedback {id} was already resolved at {at} by {by}: nothing changed.",
+            "vi": "Phản hồi {id} đã được giải quyết lúc {at} bởi {by}: không có gì thay đổi.",
+        },
+        "workflow.refused.already_answered": {
+            "en": "Feedback {id} was already answered at {at} by {by}: nothing changed.",
+            "vi": "Phản hồi {id} đã được trả lời lúc {at} bởi {by}: không có gì thay đổi.",
+        },
+        "workflow.refused.already_started": {
+            "en": "Feedback {id} is already in progress: nothing changed.",
+            "vi": "Phản hồi {id} đang được xử lý: không có gì thay đổi.",
+        },
+        "workflow.refused.after_resolution": {
+            "en": "{at} is later than the resolution ({resolved}): correct the time.",
+            "vi": "{at} muộn hơn thời điểm giải quyết ({resolved}): hãy sửa lại thời gian.",
+        },
+        "workflow.refused.promise_resolved": {
+            "en": "Feedback {id} was resolved at {resolved}: its promised time can no longer "
+            "change.",
+            "vi": "Phản hồi {id} đã được giải quyết lúc {resolved}: không thể đổi thời hạn hẹn "
+            "nữa.",
+        },
+        "workflow.refused.assign_empty": {
+            "en": "Department and assignee are both empty: name at least one.",
+            "vi": "Phòng ban và người phụ trách đều trống: hãy nhập ít nhất một.",
+        },
+        "workflow.refused.closed": {
+            "en": "Feedback {id} is closed: it can no longer be assigned.",
+            "vi": "Phản hồi {id} đã đóng: không thể giao việc nữa.",
+        },
+        "workflow.refused.cannot_start": {
+            "en": "Feedback {id} is {status}: it cannot go back to work.",
+            "vi": "Phản hồi {id} đang ở trạng thái {status}: không thể quay lại xử lý.",
+        },
+        "workflow.refused.not_acknowledged": {
+            "en": "Feedback {id} is not acknowledged yet: acknowledge it first, with the time "
+            "the customer was told.",
+            "vi": "Phản hồi {id} chưa được xác nhận: hãy xác nhận trước, với thời điểm đã báo "
+            "cho khách hàng.",
+        },
+        "workflow.refused.before_acknowledgement": {
+            "en": "{at} is earlier than the acknowledgement ({acknowledged}): correct the time.",
+            "vi": "{at} sớm hơn thời điểm xác nhận ({acknowledged}): hãy sửa lại thời gian.",
+        },
+        "workflow.refused.response_empty": {
+            "en": "The response is empty: write what was sent to the customer.",
+            "vi": "Nội dung trả lời đang trống: hãy ghi nội dung đã gửi cho khách hàng.",
+        },
+        "workflow.refused.response_long": {
+            "en": "The response is {length} characters long; at most {limit} are kept: shorten it.",
+            "vi": "Nội dung trả lời dài {length} ký tự; chỉ lưu tối đa {limit} ký tự: hãy rút gọn.",
+        },
+        "workflow.refused.not_resolved": {
+            "en": "Feedback {id} is not resolved yet: resolve it before recording the response.",
+            "vi": "Phản hồi {id} chưa được giải quyết: hãy ghi nhận giải quyết trước khi ghi "
+            "nhận trả lời.",
+        },
+        "workflow.refused.before_resolution": {
+            "en": "{at} is earlier than the resolution ({resolved}): correct the time.",
+            "vi": "{at} sớm hơn thời điểm giải quyết ({resolved}): hãy sửa lại thời gian.",
+        },
+        "workflow.by_import": {"en": "an import", "vi": "một lần nhập dữ liệu"},
+    }
+)
 
 # Channel importers: email, hotline call log, web form export.
 CATALOGUE.update(

@@ -1,15 +1,20 @@
-"""Record: one feedback, its texts and status, and its customer's contact as the role allows."""
+"""Record: one feedback, its texts and status, its customer's contact as the role allows, the
+next steps for those who handle feedback, and the status history."""
+
+from datetime import UTC, datetime
+from typing import Any
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from feedback_analytics import access, privacy, store, ui
+from feedback_analytics import access, privacy, store, ui, workflow
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import t
 
 lang = ui.current_language()
 viewer = ui.require_viewer()
 engine = ui.get_engine()
+tz = ui.settings().tz
 st.title(t("record.title", lang))
 
 # ?id= links a record; the picker keeps it in the address so the link can be shared.
@@ -46,28 +51,163 @@ with Session(engine) as session:
     contact = privacy.record_contact(session, feedback_id, viewer.role, revealed=revealed)
 if contact is None:
     st.caption(t("record.no_contact", lang))
-    st.stop()
-for name, value in contact.items():
-    st.text(f"{t(f'field.{name}', lang)}: {value or ''}")
-if privacy.sees_contacts(viewer.role) or revealed:
-    st.caption(t("record.contact_shown", lang))
-elif access.can(viewer.role, access.REVEAL):
-    with st.form(f"reveal_{feedback_id}"):
-        reason = st.text_input(t("record.reveal_reason", lang), max_chars=500)
-        if st.form_submit_button(t("record.reveal", lang), icon=":material/visibility:"):
-            try:
-                with Session(engine) as session, session.begin():
-                    privacy.reveal(
-                        session,
-                        feedback_id,
-                        actor=viewer.actor,
-                        role=viewer.role,
-                        reason=reason,
-                    )
-            except ActionableError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state[revealed_key] = True
-                st.rerun()
 else:
-    st.caption(t("record.masked", lang))
+    for name, value in contact.items():
+        st.text(f"{t(f'field.{name}', lang)}: {value or ''}")
+    if privacy.sees_contacts(viewer.role) or revealed:
+        st.caption(t("record.contact_shown", lang))
+    elif access.can(viewer.role, access.REVEAL):
+        with st.form(f"reveal_{feedback_id}"):
+            reason = st.text_input(t("record.reveal_reason", lang), max_chars=500)
+            if st.form_submit_button(t("record.reveal", lang), icon=":material/visibility:"):
+                try:
+                    with Session(engine) as session, session.begin():
+                        privacy.reveal(
+                            session,
+                            feedback_id,
+                            actor=viewer.actor,
+                            role=viewer.role,
+                            reason=reason,
+                        )
+                except ActionableError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state[revealed_key] = True
+                    st.rerun()
+    else:
+        st.caption(t("record.masked", lang))
+
+# --- Status and handling --------------------------------------------------------------------
+st.subheader(t("record.handling", lang))
+with Session(engine) as session:
+    stored = workflow.stored_record(session, feedback_id)
+    history = workflow.status_history(session, feedback_id)
+steps = workflow.next_steps(stored)
+# The steps the page offered on its last run stay offered on this one: a click on a button that
+# someone else's step (another tab, another app instance) has made stale still reaches the
+# workflow, which says what happened, instead of vanishing with its button.
+offered_key = f"record_offered_{feedback_id}"
+offered = set(steps) | set(st.session_state.get(offered_key, ()))
+st.session_state[offered_key] = steps
+st.text(t("record.status_now", lang, status=workflow.status_name(stored.status, lang)))
+if stored.response:
+    st.caption(t("field.response", lang))
+    st.text(privacy.text_for_viewer(stored.response, viewer.role))
+
+# What the last click did, shown once after the page reads the record again.
+outcome_key = f"record_outcome_{feedback_id}"
+outcome = st.session_state.pop(outcome_key, None)
+if outcome is not None:
+    kind, message = outcome
+    (st.success if kind == "success" else st.warning)(message)
+
+STEPS = {
+    "acknowledge": workflow.acknowledge,
+    "promise": workflow.promise,
+    "assign": workflow.assign,
+    "start": workflow.start,
+    "resolve": workflow.resolve,
+    "respond": workflow.record_response,
+}
+
+
+def take(step: str, **values: Any) -> None:
+    """Take one step in its own transaction; say what became of it once the page reloads."""
+    try:
+        with Session(engine) as session, session.begin():
+            changed = STEPS[step](session, feedback_id, actor=viewer.actor, **values)
+    except workflow.AlreadyDone as exc:
+        # Someone else was quicker: the page reads the record again and says who.
+        st.session_state[outcome_key] = (
+            "warning",
+            workflow.refusal_text(exc.code, exc.params, lang),
+        )
+    except workflow.WorkflowRefused as exc:
+        st.error(workflow.refusal_text(exc.code, exc.params, lang), icon=":material/error:")
+        return
+    else:
+        done = "record.unchanged" if changed is False else f"record.done.{step}"
+        st.session_state[outcome_key] = ("success", t(done, lang))
+    st.session_state[offered_key] = ()  # the record moved: offer only what fits it now
+    ui.clear_cached_data()
+    st.rerun()
+
+
+def moment(prefix: str, default: datetime | None = None) -> datetime:
+    """Render a date and a time (company local time, default now); return the instant."""
+    shown = (default or datetime.now(UTC)).astimezone(tz).replace(second=0, microsecond=0)
+    left, right = st.columns(2)
+    day = left.date_input(
+        t("record.day", lang),
+        value=shown.date(),
+        format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
+        key=f"{prefix}_day_{feedback_id}",
+    )
+    clock = right.time_input(
+        t("record.time", lang), value=shown.time(), step=60, key=f"{prefix}_time_{feedback_id}"
+    )
+    return workflow.local_moment(day, clock)
+
+
+if not access.can(viewer.role, access.HANDLE):
+    st.caption(t("record.read_only", lang))
+elif not offered:
+    st.caption(t("record.nothing_left", lang))
+else:
+    if "start" in offered and st.button(
+        t("record.start", lang), key=f"start_{feedback_id}", icon=":material/play_arrow:"
+    ):
+        take("start")
+    if "acknowledge" in offered:
+        with st.form(f"acknowledge_{feedback_id}"):
+            st.caption(t("record.acknowledge_help", lang))
+            at = moment("acknowledge")
+            if st.form_submit_button(t("record.acknowledge", lang), type="primary"):
+                take("acknowledge", at=at)
+    if "resolve" in offered:
+        with st.form(f"resolve_{feedback_id}"):
+            st.caption(t("record.resolve_help", lang))
+            at = moment("resolve")
+            if st.form_submit_button(t("record.resolve", lang), type="primary"):
+                take("resolve", at=at)
+    if "respond" in offered:
+        with st.form(f"respond_{feedback_id}"):
+            st.caption(t("record.response_help", lang))
+            text = st.text_area(
+                t("field.response", lang),
+                max_chars=ui.settings().max_text_chars,
+                key=f"response_{feedback_id}",
+            )
+            at = moment("respond")
+            if st.form_submit_button(t("record.respond", lang), type="primary"):
+                take("respond", text=text, at=at)
+    if "promise" in offered:
+        with st.form(f"promise_{feedback_id}"):
+            st.caption(t("record.promise_help", lang))
+            due = moment("promise", stored.due_at)
+            if st.form_submit_button(t("record.promise", lang)):
+                take("promise", due_at=due)
+    if "assign" in offered:
+        with st.form(f"assign_{feedback_id}"):
+            left, right = st.columns(2)
+            department = left.text_input(
+                t("field.department", lang),
+                value=stored.department or "",
+                max_chars=500,
+                key=f"department_{feedback_id}",
+            )
+            assignee = right.text_input(
+                t("field.assignee", lang),
+                value=stored.assignee or "",
+                max_chars=500,
+                key=f"assignee_{feedback_id}",
+            )
+            if st.form_submit_button(t("record.assign", lang)):
+                take("assign", department=department, assignee=assignee)
+
+st.subheader(t("record.history", lang))
+shown = history.copy()
+for name in ("from_status", "to_status"):
+    shown[name] = [workflow.status_name(value, lang) for value in history[name]]
+# Who acted are staff accounts and imports, not customers: shown as they are to every role.
+st.dataframe(shown, column_config=ui.column_config(history, lang), hide_index=True, width="stretch")
