@@ -66,7 +66,7 @@ def detect_format(file_name: str, head: bytes) -> str:
     suffix = Path(file_name).suffix.lower()
     if suffix in FORMATS:
         fmt = FORMATS[suffix]
-        if fmt == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        if fmt == "json" and _one_object_a_line(head):
             return "jsonl"
         return fmt
     if head.startswith(b"PK\x03\x04"):
@@ -77,6 +77,22 @@ def detect_format(file_name: str, head: bytes) -> str:
     if stripped.startswith(b"{"):
         return "jsonl"
     return "csv"
+
+
+def _one_object_a_line(head: bytes) -> bool:
+    """Return True when a .json file starts as JSON Lines do: a whole object on its first line
+    (an object spread over lines, as an indented export writes it, is one JSON value)."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = stripped.split(b"\n", 1)[0].rstrip()
+    return first.startswith(b"{") and (first.endswith(b"}") or len(first) >= len(head) - 1)
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Return True when every other byte of the start is NUL: UTF-16 text without its BOM."""
+    sample = head[:1024]
+    if len(sample) < 8:
+        return False
+    return max(sample[0::2].count(0), sample[1::2].count(0)) >= len(sample) // 4
 
 
 def choose_encoding(head: bytes, encoding: str | None) -> str:
@@ -92,6 +108,11 @@ def choose_encoding(head: bytes, encoding: str | None) -> str:
             raise FileUnreadable(
                 f"'{encoding}' is not an encoding Python knows: try utf-8, cp1258 or latin-1"
             ) from exc
+    if _looks_like_utf16(head):
+        raise FileUnreadable(
+            "looks like UTF-16 text without a byte order mark: choose its encoding (utf-16-le "
+            "or utf-16-be; --encoding on the command line) or save it as UTF-8"
+        )
     return "utf-8"
 
 
