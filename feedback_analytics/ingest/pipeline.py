@@ -7,10 +7,12 @@ import dataclasses
 import io
 import logging
 import multiprocessing
+import os
 import queue
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -19,7 +21,7 @@ from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Engine, Table, func, select, update
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import Feedback, ImportBatch, RejectedRow
@@ -44,6 +46,8 @@ from feedback_analytics.ingest.validate import Problems, check_order, parse_chun
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+# The PostgreSQL advisory lock an import holds for its transaction (any fixed number).
+IMPORT_LOCK = 0x46_41_49_4D  # "FAIM"
 # Files at least this large are read and checked in a second process.
 PARALLEL_FROM_BYTES = 32 << 20
 Source = Path | bytes | IO[bytes]
@@ -224,6 +228,11 @@ def _import(
     try:
         with engine.begin() as connection:
             batch_id = None
+            if not dry_run and connection.dialect.name == "postgresql":
+                # Imports into one PostgreSQL database take turns, as SQLite's write lock makes
+                # them: two files sharing records, imported at once from two instances, would
+                # both see those records as new and the later one would fail on the unique key.
+                connection.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
             if not dry_run:
                 # Writing the batch row first takes SQLite's write lock for the whole file.
                 batch_id = connection.execute(
@@ -342,6 +351,14 @@ def _parsed_chunks(
             yield item
 
 
+def _leave_when_orphaned(parent: int, every: float = 2.0) -> None:
+    """End this worker once its parent is gone (killed: it never stops us then). Otherwise the
+    worker would wait for ever to hand the next chunk to a reader that no longer exists."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
+
+
 def _read_in_process(
     path: str, file_name: str, encoding: str | None, tz: str, max_text: int, out: Any
 ) -> None:
@@ -351,6 +368,7 @@ def _read_in_process(
     sys.unraisablehook = lambda _: None
     # Ctrl+C reaches the whole process group: the parent rolls back and stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_leave_when_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
         with open(path, "rb") as binary:
             reader = Reader(binary, file_name=file_name, encoding=encoding, verify=False)
