@@ -313,10 +313,17 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _classified_message(result: Any) -> str:
-    return (
+    message = (
         f"Categorised {result.classified:,} records with model {result.version}; "
         f"{result.to_review:,} less confident than {result.threshold:.0%} await review."
     )
+    if getattr(result, "stands_in_for", None):
+        message = (
+            f"The active model {result.stands_in_for} cannot be used ({result.problem}); the "
+            f"model active before it, {result.version}, stood in. An administrator should "
+            "activate a model that loads (Classifier page) or train a new one.\n" + message
+        )
+    return message
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

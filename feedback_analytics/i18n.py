@@ -1827,3 +1827,31 @@ CATALOGUE.update(
         },
     }
 )
+
+# A stored model that cannot be loaded (issue 7).
+CATALOGUE.update(
+    {
+        "model.stand_in": {
+            "en": (
+                "The active model {broken} cannot be loaded (its stored file is damaged or "
+                "holds a type this app does not load): model {used}, active before it, "
+                "categorises in its place. Activate a model that loads, or train a new one."
+            ),
+            "vi": (
+                "Không tải được mô hình đang dùng {broken} (tệp lưu bị hỏng hoặc chứa kiểu dữ "
+                "liệu ứng dụng không tải): mô hình {used}, được dùng trước đó, đang phân loại "
+                "thay. Hãy kích hoạt một mô hình tải được, hoặc huấn luyện mô hình mới."
+            ),
+        },
+        "model.unusable": {
+            "en": (
+                "The active model {broken} cannot be loaded and no earlier model can stand in: "
+                "nothing is categorised. Train a new model."
+            ),
+            "vi": (
+                "Không tải được mô hình đang dùng {broken} và không có mô hình trước đó thay "
+                "thế: không bản ghi nào được phân loại. Hãy huấn luyện mô hình mới."
+            ),
+        },
+    }
+)

@@ -46,6 +46,10 @@ def quality_table(metrics: dict, reviews: dict) -> pd.DataFrame:
 if active is None:
     st.info(t("classifier.no_model", lang), icon=":material/model_training:")
 else:
+    used = classifier.active_version()
+    if used != active.version:
+        key = "model.stand_in" if used else "model.unusable"
+        st.error(t(key, lang, broken=active.version, used=used), icon=":material/error:")
     st.write(
         t(
             "model.active",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import platform
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -50,6 +50,9 @@ class LoadedModel:
     version: str
     pipeline: Pipeline
     labels: list[str]
+    # Set when the active model cannot be loaded and this one, active before it, stands in.
+    stands_in_for: str | None = None
+    problem: str | None = None
 
 
 def library_versions() -> dict[str, str]:
@@ -150,7 +153,35 @@ def load_model(session: Session, version: str) -> LoadedModel:
     return LoadedModel(row.version, load_blob(row.blob, version=row.version), list(row.labels))
 
 
+def earlier_versions(session: Session, version: str) -> list[str]:
+    """Return the other models that were once active, the most recently activated first: the
+    ones that may stand in for `version` when it cannot be loaded."""
+    query = (
+        select(ClassifierModel.version)
+        .where(ClassifierModel.version != version, ClassifierModel.activated_at.is_not(None))
+        .order_by(ClassifierModel.activated_at.desc(), ClassifierModel.id.desc())
+    )
+    return list(session.scalars(query))
+
+
 def load_active_model(session: Session) -> LoadedModel | None:
-    """Return the active model, or None when there is none."""
+    """Return the active model, or None when there is none.
+
+    An active model that cannot be loaded (a damaged blob, a type no longer allowed) is
+    replaced, for this call, by the most recently active model that loads, marked with
+    `stands_in_for` and `problem` so the caller tells an administrator; the active flag stays
+    for an administrator to change. ModelUnusable when no earlier model loads either."""
     version = active_version(session)
-    return None if version is None else load_model(session, version)
+    if version is None:
+        return None
+    try:
+        return load_model(session, version)
+    except ModelUnusable as exc:
+        for earlier in earlier_versions(session, version):
+            try:
+                model = load_model(session, earlier)
+            except ModelUnusable:
+                continue
+            log.warning("the active model cannot be loaded (%s); model %s stands in", exc, earlier)
+            return replace(model, stands_in_for=version, problem=str(exc))
+        raise

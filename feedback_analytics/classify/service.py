@@ -155,6 +155,9 @@ class ClassifyResult:
     classified: int
     to_review: int
     threshold: float
+    # The active model, when it could not be loaded and `version` stood in for it, and why.
+    stands_in_for: str | None = None
+    problem: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """Return the result as the `classify --json` object."""
@@ -243,7 +246,9 @@ def classify_store(
             to_review += int((~confident).sum())
             if progress:
                 progress(classified + to_review)
-    return ClassifyResult(model.version, classified, to_review, threshold)
+    return ClassifyResult(
+        model.version, classified, to_review, threshold, model.stands_in_for, model.problem
+    )
 
 
 def _update_by_id(session: Session, rows: list[dict[str, Any]]) -> None:

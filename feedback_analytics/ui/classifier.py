@@ -29,8 +29,33 @@ def _active_version(url: str) -> str | None:
         return registry.active_version(session)
 
 
+@st.cache_data(ttl=_MODEL_TTL_SECONDS, show_spinner=False)
+def _earlier_versions(url: str, version: str) -> list[str]:
+    with Session(get_engine()) as session:
+        return registry.earlier_versions(session, version)
+
+
 def active_version() -> str | None:
-    """Return the active model's version (None when no model is active)."""
+    """Return the version of the model the pages use (None when no model is active): the
+    active one, or, when it cannot be loaded, the most recently active one that can (as the
+    command line's classify does; the Classifier page tells an administrator)."""
+    url = settings().db_url
+    version = _active_version(url)
+    if version is None or _loads(url, version):
+        return version
+    return next((v for v in _earlier_versions(url, version) if _loads(url, v)), version)
+
+
+def _loads(url: str, version: str) -> bool:
+    try:
+        _model(url, version)
+    except registry.ModelUnusable:
+        return False
+    return True
+
+
+def stored_active_version() -> str | None:
+    """Return the version marked active, whether or not it loads."""
     return _active_version(settings().db_url)
 
 
