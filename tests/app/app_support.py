@@ -88,6 +88,14 @@ def add_feedback(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
         session.commit()
 
 
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    """Give the Import page's file widget a file and run the page."""
+    at.file_uploader(key="import_file").set_value((name, content, "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    return at
+
+
 def add_batch(engine: Engine, **values: Any) -> None:
     """Store an import batch."""
     defaults: dict[str, Any] = {

@@ -22,6 +22,14 @@ def app() -> AppTest:
 
 
 @pytest.fixture
+def import_page(app: AppTest) -> AppTest:
+    """The app on the Import page."""
+    app.switch_page("views/import_data.py").run()
+    assert not app.exception
+    return app
+
+
+@pytest.fixture
 def store_engine() -> Iterator[Engine]:
     """An engine on the database the app uses in this test (FEEDBACK_DB_URL)."""
     engine = make_engine(get_settings().db_url)

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 import pytest
-from app_support import add_feedback, metric, new_app, texts
+from app_support import add_feedback, metric, new_app, texts, upload
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -24,20 +24,6 @@ MIXED = (
     "A-4,email,not a date,Router,,\n"
 ).encode()
 VIETNAMESE = "Khách hàng đăng ơ Hà Tây"
-
-
-@pytest.fixture
-def import_page(app: AppTest) -> AppTest:
-    app.switch_page("views/import_data.py").run()
-    assert not app.exception
-    return app
-
-
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader(key="import_file").set_value((name, content, "application/octet-stream"))
-    at.run()
-    assert not at.exception
-    return at
 
 
 def stored(engine: Engine) -> int:

@@ -3,8 +3,7 @@ the records made from the file, and the check and import use the kind."""
 
 from __future__ import annotations
 
-import pytest
-from app_support import metric
+from app_support import metric, upload
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -13,20 +12,6 @@ from feedback_analytics.db import Feedback, ImportBatch
 from tests.ingest.test_channels import CALL_LOG, SMTP, mbox, message
 
 MAILBOX = mbox(message(1), message(2, date=None), message(3))
-
-
-@pytest.fixture
-def import_page(app: AppTest) -> AppTest:
-    app.switch_page("views/import_data.py").run()
-    assert not app.exception
-    return app
-
-
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader(key="import_file").set_value((name, content, "application/octet-stream"))
-    at.run()
-    assert not at.exception
-    return at
 
 
 def stored(engine: Engine) -> list[tuple[str, str]]:
