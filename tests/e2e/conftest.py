@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,14 +60,10 @@ def _wait_until_serving(process: subprocess.Popen[bytes], url: str, output: list
     pytest.fail(f"streamlit run did not serve {url}:\n{b''.join(output).decode(errors='replace')}")
 
 
-@pytest.fixture
-def served_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Start `streamlit run app.py` on a SQLite file of this test; yield the app's URL.
-
-    FEEDBACK_DB_URL stays set for the test, so what it runs itself uses the same store.
-    """
-    monkeypatch.setenv("FEEDBACK_DB_URL", f"sqlite:///{tmp_path / 'served.db'}")
-    get_settings.cache_clear()
+@contextmanager
+def serving_app(log: Path) -> Iterator[str]:
+    """Serve `streamlit run app.py` on a free port, on the store FEEDBACK_DB_URL names; yield
+    its URL, and write what it printed to `log` once it has stopped."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {"PYTHONUNBUFFERED": "1"}
@@ -101,7 +98,19 @@ def served_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        (tmp_path / "streamlit.log").write_bytes(b"".join(output))
+        log.write_bytes(b"".join(output))
+
+
+@pytest.fixture
+def served_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Start `streamlit run app.py` on a SQLite file of this test; yield the app's URL.
+
+    FEEDBACK_DB_URL stays set for the test, so what it runs itself uses the same store.
+    """
+    monkeypatch.setenv("FEEDBACK_DB_URL", f"sqlite:///{tmp_path / 'served.db'}")
+    get_settings.cache_clear()
+    with serving_app(tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture
