@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import sign_in
 
@@ -37,6 +38,28 @@ def card(page: Page, label: str) -> Locator:
 
 
 @pytest.mark.e2e
+def settled(page: Page) -> None:
+    """Wait until the page's script has finished its run: while it runs, the elements of the
+    last run and of this one may both be on the page."""
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Pick `option` in the sidebar's multiselect `key`, opening it again when a rerun of the
+    page (the charts still drawing) closed the list before the click reached it."""
+    field = page.get_by_test_id("stSidebar").locator(f".st-key-{key} input")
+    choice = page.get_by_role("option", name=option)
+    for _ in range(3):
+        field.click()
+        try:
+            choice.click(timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    field.click()
+    choice.click()
+
+
 def test_a_manager_reads_filters_and_drills_down(
     browser_page: Page, served_app: str, tmp_path: Path
 ) -> None:
@@ -54,9 +77,8 @@ def test_a_manager_reads_filters_and_drills_down(
     expect(page.locator(".stPlotlyChart").first).to_be_visible()
     page.screenshot(path=tmp_path / "overview.png", full_page=True)
 
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.locator(".st-key-channel").click()
-    page.get_by_role("option", name="Hotline").click()
+    settled(page)
+    choose(page, "channel", "Hotline")
     page.keyboard.press("Escape")
     expect(card(page, "Feedback received")).to_have_text(f"{hotline:,}")
     expect(page).to_have_url(re.compile(r"[?&]channel=hotline"))
@@ -87,12 +109,14 @@ def test_a_manager_reads_filters_and_drills_down(
 
     # The report inlines plotly.js and draws every chart: on a busy 2-core machine that has
     # taken over Playwright's default 30 s (its speed is measured in benchmarks/, not here).
+    settled(page)
     with page.expect_download(timeout=120_000) as download:
         page.locator(".st-key-download_report_html button").click()
     report = Path(download.value.path()).read_text(encoding="utf-8")
     assert "October 2026" in report and "Plotly.newPlot(" in report
     assert 'src="http' not in report
 
+    settled(page)
     with page.expect_download() as download:
         page.locator(".st-key-download_month_csv button").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
