@@ -64,6 +64,14 @@ def new_app(role: str | None = "admin") -> AppTest:
     return at
 
 
+def open_as(path: str, role: str) -> AppTest:
+    """Return the app run once as `role`, then switched to the page at `path` (no exception)."""
+    at = new_app(role).run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def add_feedback(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
     """Store feedback records; each dict overrides the defaults of one record."""
     now = datetime(2026, 10, 2, tzinfo=UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import streamlit as st
 from app_support import new_app
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
@@ -19,6 +20,13 @@ def app() -> AppTest:
     at = new_app().run()
     assert not at.exception
     return at
+
+
+@pytest.fixture
+def fresh_caches() -> None:
+    """Forget what earlier tests' runs cached: each test reads its own store."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture

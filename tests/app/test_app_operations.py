@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import streamlit as st
-from app_support import add_feedback, metric, new_app, texts
+from app_support import add_feedback, metric, new_app, open_as, texts
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -16,17 +16,11 @@ from feedback_analytics.db import AuditEvent, Feedback, SurveyResponse
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def open_page(path: str, role: str = "manager") -> AppTest:
-    at = new_app(role).run()
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
+    return open_as(path, role)
 
 
 def test_intake_flags_a_category_far_above_its_own_weeks(store_engine: Engine) -> None:

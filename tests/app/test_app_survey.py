@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import streamlit as st
 from app_support import add_feedback, metric, new_app, texts
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -16,10 +15,7 @@ from feedback_analytics.db import AuditEvent, Customer, SurveyResponse
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import streamlit as st
-from app_support import add_feedback, new_app, seed_demo, texts
+from app_support import add_feedback, new_app, open_as, seed_demo, texts
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -27,17 +26,11 @@ STEP_BUTTONS = {
 RECEIVED = datetime.now(UTC) - timedelta(hours=5)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def open_page(path: str, role: str = "staff") -> AppTest:
-    at = new_app(role).run()
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
+    return open_as(path, role)
 
 
 def record_page(feedback_id: int, role: str = "staff") -> AppTest:
