@@ -14,10 +14,11 @@ from datetime import UTC
 from typing import Any
 
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from feedback_analytics.i18n import CATALOGUE, MISSING, format_number, t
 from feedback_analytics.kpis import KPI_BY_KEY, SMALL_SAMPLE, Kpi, Unit
-from feedback_analytics.metrics import MonthFigures, Overview, month_bounds
+from feedback_analytics.metrics import UNCATEGORISED, MonthFigures, Overview, month_bounds
 
 DECIMALS: dict[Unit, int] = {"count": 0, "pct": 1, "hours": 1, "score": 2}
 # Dimensions whose values have catalogue labels (`channel.email`, `priority.high`, ...).
@@ -40,6 +41,9 @@ _SEPARATORS = {"en": ".,", "vi": ",."}  # plotly's (decimal, thousands)
 _COLOUR = "#8da9c4"
 _HIGHLIGHT = "#134074"
 _MINUS = "\u2212"
+# One colour per category line: plotly's default 10 repeat with the 11th category.
+_CATEGORY_COLOURS = qualitative.Dark24
+_UNCATEGORISED_COLOUR = "#9aa5b1"
 # A small template: the built-in ones take most of a figure's build time and bytes.
 _AXIS = {"gridcolor": "#e5e9f0", "linecolor": "#c8ced8", "zerolinecolor": "#c8ced8"}
 _TEMPLATE = {
@@ -283,19 +287,30 @@ def _unique(labels: Sequence[str]) -> list[str]:
 
 
 def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.Figure:
-    """Return intake per category and month (rows of month, value, count) as one line each."""
+    """Return intake per category and month (rows of month, value, count) as one line each:
+    a colour of its own per category, the uncategorised records grey and dashed."""
     figure = go.Figure(layout=_layout(lang, title=t("categories.trend", lang), height=380))
     labels = [format_month(month, lang) for month in months]
-    for value in counts.groupby("value")["count"].sum().sort_values(ascending=False).index:
+    ordered = counts.groupby("value")["count"].sum().sort_values(ascending=False).index
+    categories = [value for value in ordered if value != UNCATEGORISED]
+    for value in [*categories, *(v for v in ordered if v == UNCATEGORISED)]:
         per_month = counts[counts["value"] == value].set_index("month")["count"]
+        if value == UNCATEGORISED:
+            name = t("home.uncategorised", lang)
+            line = {"color": _UNCATEGORISED_COLOUR, "dash": "dash"}
+        else:
+            name = str(value)
+            colour = _CATEGORY_COLOURS[categories.index(value) % len(_CATEGORY_COLOURS)]
+            line = {"color": colour}
         figure.add_trace(
             go.Scatter(
                 x=labels,
                 y=[int(per_month.get(month, 0)) for month in months],
                 customdata=list(months),
-                name=str(value),
+                name=name,
                 mode="lines+markers",
-                hovertemplate="%{x}: %{y:,}<extra>" + str(value) + "</extra>",
+                line=line,
+                hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>",
             )
         )
     figure.update_layout(showlegend=True, yaxis_title=t("chart.axis.count", lang))

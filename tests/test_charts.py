@@ -12,6 +12,7 @@ import pytest
 
 from feedback_analytics.charts import (
     breakdown_figure,
+    category_trend_figure,
     format_change,
     format_month,
     format_value,
@@ -271,3 +272,23 @@ def test_format_change(unit: Unit, change: float | None, lang: str, expected: st
 )
 def test_value_label(dimension: str, value: str | None, lang: str, expected: str) -> None:
     assert value_label(dimension, value, lang) == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_category_lines_each_have_their_own_colour_and_uncategorised_stands_apart(
+    lang: str,
+) -> None:
+    months = ["2026-09", "2026-10"]
+    names = [f"Category {n}" for n in range(12)] + ["uncategorised"]
+    counts = pd.DataFrame(
+        [(month, name, 5 + n) for n, name in enumerate(names) for month in months],
+        columns=["month", "value", "count"],
+    )
+    figure = category_trend_figure(counts, months, lang)
+    lines = {trace.name: trace.line for trace in figure.data}
+    assert set(lines) == {*names[:-1], t("home.uncategorised", lang)}
+    colours = [lines[name].color for name in names[:-1]]
+    assert len(set(colours)) == 12  # the 11th category no longer repeats the 1st's colour
+    uncategorised = lines[t("home.uncategorised", lang)]
+    assert uncategorised.dash == "dash" and uncategorised.color not in colours
+    assert figure.data[-1].name == t("home.uncategorised", lang)  # listed after the categories
