@@ -95,8 +95,38 @@ def _looks_like_utf16(head: bytes) -> bool:
     return max(sample[0::2].count(0), sample[1::2].count(0)) >= len(sample) // 4
 
 
+# The first bytes of files people pick by mistake: a text reader would only say that they do
+# not decode, and an encoding cannot fix them.
+_NOT_TEXT: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an XLSX workbook is one: name it .xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (.xls) or Word file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program"),
+)
+
+
+def _not_text(head: bytes) -> str | None:
+    """Return what a file is when its first bytes say it is not text at all."""
+    return next((kind for magic, kind in _NOT_TEXT if head.startswith(magic)), None)
+
+
 def choose_encoding(head: bytes, encoding: str | None) -> str:
-    """Return the codec for a file: its BOM decides, else `encoding`, else UTF-8."""
+    """Return the codec for a file: its BOM decides, else `encoding`, else UTF-8.
+
+    A file whose first bytes show it is no text (an image, a PDF, an archive) is refused
+    saying what it is: no encoding would read it.
+    """
+    if (kind := _not_text(head)) is not None:
+        raise FileUnreadable(
+            f"is {kind}, not a text file: export the feedback as CSV, XLSX or JSON and import that"
+        )
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

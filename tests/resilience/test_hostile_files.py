@@ -44,6 +44,7 @@ FORMULAS = {
     "assignee": '<img src=x onerror="alert(1)">',
 }
 FIX_ENCODING = "--encoding on the command line"
+FIX_NOT_TEXT = "export the feedback as CSV, XLSX or JSON and import that"
 FIX_XLSX = "open it in a spreadsheet program and save it again as .xlsx"
 FIX_WIDTH = "check for a missing or extra ',' or an unclosed quote"
 FIX_REPEAT = "give each record its own external_id or remove the repeat"
@@ -156,9 +157,21 @@ CORPUS = [
         png,
         exit_code=2,
         stored=0,
-        problems=unreadable(
-            "cannot be decoded as utf-8: byte 0 (line 1) holds bytes 89 50 4e 47", FIX_ENCODING
-        ),
+        problems=unreadable("is a PNG image, not a text file", FIX_NOT_TEXT),
+    ),
+    Hostile(
+        "scan.csv",
+        lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        exit_code=2,
+        stored=0,
+        problems=unreadable("is a PDF document, not a text file", FIX_NOT_TEXT),
+    ),
+    Hostile(
+        "workbook-named.csv",
+        lambda: b"PK\x03\x04" + bytes(200),
+        exit_code=2,
+        stored=0,
+        problems=unreadable("is a ZIP archive (an XLSX workbook is one: name it .xlsx)"),
     ),
     Hostile(
         "truncated.xlsx",
