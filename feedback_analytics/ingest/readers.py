@@ -227,11 +227,13 @@ def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
     positions: dict[str, int] = {}
     warnings: list[str] = []
     seen: dict[str, int] = {}
+    unnamed: list[int] = []
+    ignored: list[str] = []
     for index, name in enumerate(names):
         key = normalise_key(name)
         key = spec.aliases.get(key, key)
         if not key:
-            warnings.append(f"column {index + 1} has no name and was ignored")
+            unnamed.append(index + 1)
             continue
         if key in seen:
             raise FileUnreadable(
@@ -242,7 +244,8 @@ def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
         if key in spec.names:
             positions[key] = index
         else:
-            warnings.append(f"column '{name.strip()}' is not a {spec.what} and was ignored")
+            ignored.append(name.strip())
+    warnings += _ignored_columns(unnamed, ignored, spec)
     missing = [c for c in spec.required if c not in positions]
     if missing:
         found = ", ".join(n.strip() for n in names if n.strip()) or "nothing"
@@ -251,6 +254,33 @@ def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
             f"(the header row holds: {found[:300]}); add them and try again"
         )
     return Layout(names, positions, warnings, spec.names)
+
+
+# Up to this many ignored columns are named one warning each; more are summed up in one.
+_NAMED_IGNORED = 5
+
+
+def _ignored_columns(unnamed: list[int], ignored: list[str], spec: FileColumns) -> list[str]:
+    """Return the warnings for the columns a file holds that are not read: one per column,
+    or, for many (a file of thousands of columns), one that names the first few."""
+    warnings: list[str] = []
+    if len(unnamed) <= _NAMED_IGNORED:
+        warnings += [f"column {number} has no name and was ignored" for number in unnamed]
+    else:
+        shown = ", ".join(str(number) for number in unnamed[:_NAMED_IGNORED])
+        warnings.append(
+            f"{len(unnamed):,} columns have no name and were ignored (columns {shown} and "
+            f"{len(unnamed) - _NAMED_IGNORED:,} more)"
+        )
+    if len(ignored) <= _NAMED_IGNORED:
+        warnings += [f"column '{name}' is not a {spec.what} and was ignored" for name in ignored]
+    else:
+        shown = ", ".join(f"'{name}'" for name in ignored[:_NAMED_IGNORED])
+        warnings.append(
+            f"{len(ignored):,} columns are not {spec.what}s and were ignored: {shown} and "
+            f"{len(ignored) - _NAMED_IGNORED:,} more"
+        )
+    return warnings
 
 
 def cell_text(value: Any) -> str:

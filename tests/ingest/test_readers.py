@@ -76,6 +76,22 @@ def test_header_matches_ignoring_case_and_spaces_and_warns_of_unknown(
     assert result.warnings == ["column 'notes' is not a canonical column and was ignored"]
 
 
+def test_thousands_of_unknown_columns_make_one_warning_that_names_the_first(
+    sqlite_engine: Engine,
+) -> None:
+    extras = [f"extra_{i}" for i in range(5_000)]
+    header = ",".join(["external_id", "channel", "received_at", "current_feature", *extras])
+    line = ",".join(["A", "email", "2026-09-30", "x", *("y" for _ in extras)])
+    blanks = ",,,,,,"  # six columns without a name at the end
+    result = imported(sqlite_engine, f"{header}{blanks}\n{line}{blanks}\n".encode())
+    assert result.inserted == 1
+    assert result.warnings == [
+        "6 columns have no name and were ignored (columns 5005, 5006, 5007, 5008, 5009 and 1 more)",
+        "5,000 columns are not canonical columns and were ignored: 'extra_0', 'extra_1', "
+        "'extra_2', 'extra_3', 'extra_4' and 4,995 more",
+    ]
+
+
 @pytest.mark.parametrize(
     ("header", "phrase"),
     [
