@@ -12,10 +12,14 @@ def main() -> None:
     st.set_page_config(page_title="Feedback Analytics", page_icon=":material/forum:", layout="wide")
     lang = ui.language_switch()
     page = ui.build_navigation(lang)
-    viewer = ui.signed_in_viewer(lang)
-    ui.page_menu(lang, viewer.role)
-    ui.account_box(viewer, lang)
-    ui.run_page(page, lang, viewer.role)
+    try:
+        viewer = ui.signed_in_viewer(lang)
+        ui.page_menu(lang, viewer.role)
+        ui.account_box(viewer, lang)
+        ui.run_page(page, lang, viewer.role)
+    except ui.DATABASE_LOST as exc:
+        # The database went away after the app started: say so instead of a traceback.
+        ui.show_database_lost(exc)
 
 
 # Streamlit runs this file as __main__. A reader process that an import spawns re-runs it as

@@ -34,6 +34,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The dashboard cannot use its database.",
         "vi": "Bảng điều khiển không dùng được cơ sở dữ liệu.",
     },
+    "db.retry": {
+        "en": "Once the database is back, the next click tries again. A step this click took "
+        "was saved whole or not at all: check it before taking it again.",
+        "vi": "Khi cơ sở dữ liệu hoạt động lại, lần bấm tiếp theo sẽ thử lại. Bước vừa thực "
+        "hiện hoặc đã được lưu trọn vẹn hoặc chưa được lưu: hãy kiểm tra trước khi làm lại.",
+    },
     # Values of the record fields.
     "channel.email": {"en": "Email", "vi": "Email"},
     "channel.hotline": {"en": "Hotline", "vi": "Tổng đài"},

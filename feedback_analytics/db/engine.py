@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from feedback_analytics.config import get_settings
 
@@ -82,11 +82,16 @@ def ensure_schema(engine: Engine) -> bool:
     return True
 
 
-def describe_unavailable(engine: Engine, exc: BaseException) -> str:
-    """Return a message a person can act on when the database cannot be used."""
-    where = engine.url.render_as_string(hide_password=True)
+def describe_unavailable(engine: Engine | URL, exc: BaseException) -> str:
+    """Return a message a person can act on when the database cannot be used.
+
+    It holds the driver's first line only: SQLAlchemy appends the statement and its
+    parameters, which may hold what a person typed, to the lines after it.
+    """
+    url = engine.url if isinstance(engine, Engine) else engine
+    where = url.render_as_string(hide_password=True)
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if engine.dialect.name == "sqlite":
+    if url.get_backend_name() == "sqlite":
         hint = "check that the folder is writable and that the file is a SQLite database"
     else:
         hint = "check that the server is running and that FEEDBACK_DB_URL names it correctly"

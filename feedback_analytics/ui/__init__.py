@@ -4,10 +4,12 @@ The Import page's steps live in `feedback_analytics.ui.importing`.
 """
 
 from feedback_analytics.ui.data import (
+    DATABASE_LOST,
     clear_cached_data,
     get_engine,
     recent_batches,
     settings,
+    show_database_lost,
     store_summary,
 )
 from feedback_analytics.ui.language import current_language, language_switch
@@ -28,6 +30,7 @@ from feedback_analytics.ui.session import (
 from feedback_analytics.ui.tables import column_config, show_raw_table, show_table
 
 __all__ = [
+    "DATABASE_LOST",
     "PAGES",
     "PageSpec",
     "account_box",
@@ -44,6 +47,7 @@ __all__ = [
     "require_viewer",
     "run_page",
     "settings",
+    "show_database_lost",
     "show_raw_table",
     "show_table",
     "signed_in_viewer",

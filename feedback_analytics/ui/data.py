@@ -5,11 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from feedback_analytics import store
 from feedback_analytics.config import Settings, get_settings
 from feedback_analytics.db import DatabaseUnavailable, ensure_schema, make_engine
+from feedback_analytics.db.engine import describe_unavailable
 from feedback_analytics.i18n import t
 from feedback_analytics.ui.language import current_language
 
@@ -33,14 +36,34 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
+# What a lost database (a server restarted or stopped, a network cut, a locked file) raises
+# in the middle of a page: the connection, not the statement, failed.
+DATABASE_LOST = (OperationalError, InterfaceError, DatabaseUnavailable)
+
+
 def get_engine() -> Engine:
     """Return the migrated engine of FEEDBACK_DB_URL; stop the page with a message when it fails."""
     try:
         return _engine_for(settings().db_url)
     except DatabaseUnavailable as exc:
-        st.error(t("db.unavailable", current_language()), icon=":material/database:")
-        st.code(str(exc), language=None, wrap_lines=True)
+        show_database_lost(exc)
         st.stop()
+
+
+def show_database_lost(exc: BaseException) -> None:
+    """Say that the database cannot be used, where it is and how to fix it (no traceback).
+
+    The next click tries again: PostgreSQL connections are checked before use, so a server
+    that is back serves the page again.
+    """
+    lang = current_language()
+    st.error(t("db.unavailable", lang), icon=":material/database:")
+    if isinstance(exc, DatabaseUnavailable):
+        message = str(exc)
+    else:
+        message = describe_unavailable(make_url(settings().db_url), exc)
+    st.code(message, language=None, wrap_lines=True)
+    st.caption(t("db.retry", lang))
 
 
 @st.cache_data(ttl=_CACHE_TTL_SECONDS, show_spinner=False)

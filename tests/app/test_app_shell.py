@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from app_support import ROOT, new_app, texts
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from feedback_analytics.config import get_settings
@@ -112,3 +116,54 @@ def test_a_widget_on_a_page_keeps_the_shell(app: AppTest) -> None:
     app.run()
     assert app.title[0].value == "Phân tích phản hồi khách hàng"
     assert app.radio(key="lang").value == "vi"
+
+
+@pytest.fixture
+def own_pg_database(pg_database_url: str) -> Iterator[tuple[str, Engine]]:
+    """A PostgreSQL database of this test only (it is cut off), and the server's admin engine."""
+    admin = create_engine(
+        make_url(pg_database_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    name = f"feedback_lost_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name, admin
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_database_lost_while_the_app_runs_is_a_message_and_it_comes_back(
+    own_pg_database: tuple[str, Engine], pg_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, admin = own_pg_database
+    monkeypatch.setenv("FEEDBACK_DB_URL", str(make_url(pg_database_url).set(database=name)))
+    get_settings.cache_clear()
+    at = new_app("manager").run()
+    at.switch_page("views/overview.py").run()
+    assert not at.exception and not at.error
+
+    # The server stops taking connections to it and drops those it had (as a restart does).
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+            {"name": name},
+        )
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The dashboard cannot use its database."]
+    assert f"Cannot open the database at postgresql+psycopg://postgres@127.0.0.1:5432/{name}" in (
+        at.code[0].value
+    )
+    assert "Fix: check that the server is running" in at.code[0].value
+    assert "the next click tries again" in at.caption[0].value
+
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Overview"
