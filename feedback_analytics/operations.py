@@ -242,15 +242,24 @@ def _pct(kept: pd.Series) -> float | None:
     return None if known.empty else float(100 * known.astype(bool).mean())
 
 
+def _month_numbers(stamps: pd.Series, tz: tzinfo) -> np.ndarray:
+    """Return year * 100 + month of each instant in company time (0 where there is none)."""
+    local = stamps.dt.tz_convert(tz)
+    numbers = local.dt.year * 100 + local.dt.month
+    return numbers.fillna(0).to_numpy(dtype=np.int64)
+
+
 def compliance_trend(frame: pd.DataFrame, *, months: Sequence[str], tz: tzinfo) -> pd.DataFrame:
     """Return per month: acknowledgement compliance of the records received in it, and
     resolution within target and on-time (promised time) of those resolved in it; with n."""
-    received_month = frame["received_at"].dt.tz_convert(tz).dt.strftime("%Y-%m")
-    resolved_month = frame["resolved_at"].dt.tz_convert(tz).dt.strftime("%Y-%m")
+    # Months as numbers, not text: formatting a million timestamps costs seconds.
+    received_month = _month_numbers(frame["received_at"], tz)
+    resolved_month = _month_numbers(frame["resolved_at"], tz)
     rows = []
     for month in months:
-        intake = frame[received_month == month]
-        resolved = frame[resolved_month == month]
+        number = int(month[:4]) * 100 + int(month[5:7])
+        intake = frame[received_month == number]
+        resolved = frame[resolved_month == number]
         rows.append(
             {
                 "month": month,
@@ -263,6 +272,31 @@ def compliance_trend(frame: pd.DataFrame, *, months: Sequence[str], tz: tzinfo) 
             }
         )
     return pd.DataFrame(rows)
+
+
+def box_stats(frame: pd.DataFrame, column: str, by: str) -> pd.DataFrame:
+    """Return per value of `by` the box plot of `column` (hours, known values): n, q1, median,
+    q3 (linear interpolation) and the fences: the most extreme values within 1.5 IQR of the
+    box, as a box plot drawn from every value shows them."""
+    known = frame[frame[column].notna()]
+    rows = []
+    for value, group in known.groupby(labelled(known, by), observed=True):
+        values = group[column].to_numpy(dtype=float)
+        q1, median, q3 = np.quantile(values, [0.25, 0.5, 0.75])
+        low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+        rows.append(
+            {
+                "value": value,
+                "n": len(values),
+                "q1": q1,
+                "median": median,
+                "q3": q3,
+                "lowerfence": min(q1, values[values >= low].min()),
+                "upperfence": max(q3, values[values <= high].max()),
+            }
+        )
+    columns = ["value", "n", "q1", "median", "q3", "lowerfence", "upperfence"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def work_lists(

@@ -101,7 +101,12 @@ class SlaPolicy(BaseModel):
         """Return per record the `which` ("ack_hours" or "resolution_hours") target, NaN
         where its priority has none."""
         values = {p: getattr(self.targets[p], which) for p in PRIORITIES}
-        return priorities.astype(object).map(values).astype(float)
+        # Looked up per distinct priority, not per record: a store holds a million records.
+        codes, uniques = pd.factorize(priorities)
+        found = np.array(
+            [np.nan if (v := values.get(u)) is None else v for u in uniques] + [np.nan], float
+        )
+        return pd.Series(found[codes], index=priorities.index)
 
     def elapsed_hours(self, start: pd.Series, end: pd.Series, tz: tzinfo) -> pd.Series:
         """Return the hours between `start` and `end` that count towards a target: calendar

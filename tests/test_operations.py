@@ -199,3 +199,47 @@ def test_no_responses_give_no_figures_not_zero() -> None:
     )
     assert (figures.responses, figures.mean_score, figures.csat_pct) == (0, None, None)
     assert figures.response_rate_pct is None
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        # q1 2, median 3, q3 4: 100 is beyond 1.5 IQR, so the upper whisker stops at 4.
+        ([1, 2, 3, 4, 100], {"n": 5, "q1": 2, "median": 3, "q3": 4, "low": 1, "high": 4}),
+        # Linear interpolation between the values, as plotly and numpy compute quartiles.
+        ([0, 10], {"n": 2, "q1": 2.5, "median": 5, "q3": 7.5, "low": 0, "high": 10}),
+        ([5], {"n": 1, "q1": 5, "median": 5, "q3": 5, "low": 5, "high": 5}),
+    ],
+)
+def test_box_stats_are_the_box_plot_of_every_value(hours: list[float], expected: dict) -> None:
+    records = pd.DataFrame(
+        {"priority": ["normal"] * len(hours) + ["low"], "ack_hours": [*hours, None]}
+    )
+    boxes = operations.box_stats(records, "ack_hours", "priority")
+    assert boxes.to_dict("records") == [
+        {
+            "value": "normal",
+            "n": expected["n"],
+            "q1": expected["q1"],
+            "median": expected["median"],
+            "q3": expected["q3"],
+            "lowerfence": expected["low"],
+            "upperfence": expected["high"],
+        }
+    ]
+
+
+def test_compliance_trend_puts_records_in_their_local_month() -> None:
+    records = with_id(
+        [
+            # 1 October 00:30 local: an October record, though still September in UTC.
+            rec("2026-09-30T17:30:00Z", acknowledged_at="2026-10-01T00:00:00Z"),
+            rec("2026-09-30T16:30:00Z"),  # 30 September 23:30 local, never acknowledged
+        ]
+    )
+    frame_ = operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF)
+    trend = operations.compliance_trend(frame_, months=["2026-09", "2026-10"], tz=TZ)
+    assert trend[["month", "ack_n", "ack_pct"]].to_dict("records") == [
+        {"month": "2026-09", "ack_n": 1, "ack_pct": 0.0},
+        {"month": "2026-10", "ack_n": 1, "ack_pct": 100.0},
+    ]

@@ -27,7 +27,7 @@ st.caption(
 )
 st.page_link("views/sla_settings.py", label=t("nav.sla_settings", lang), icon=":material/tune:")
 months = ops.months_back(data, lang, key="processing_months", default=6)
-frame = operations.durations(data.frame, policy, tz=tz, as_of=data.as_of)
+frame = ops.durations(data, policy)
 
 st.subheader(t("processing.lists", lang))
 lists = operations.work_lists(frame, as_of=data.as_of)
@@ -42,7 +42,6 @@ for tab, (name, ids) in zip(tabs, lists.items(), strict=True):
             shown.insert(0, "age_hours", ages.loc[listed].round(1).to_numpy())
             ui.show_table(shown, lang)
 
-recent = frame[frame["received_at"] >= ops.start_of(months[0])]
 st.subheader(t("processing.times", lang))
 by = st.segmented_control(
     t("processing.by", lang),
@@ -52,8 +51,9 @@ by = st.segmented_control(
     format_func=lambda name: t(f"dimension.{name}", lang),
     key="processing_by",
 )
+figures = ops.processing_figures(data, policy, months=months, by=str(by))
 for column in ("ack_hours", "resolution_hours"):
-    summary = operations.time_summary(recent, column, str(by))
+    summary = figures[f"summary_{column}"]
     table = pd.DataFrame(
         {
             t(f"dimension.{by}", lang): ops.value_names(str(by), summary["value"], lang),
@@ -63,28 +63,27 @@ for column in ("ack_hours", "resolution_hours"):
         }
     )
     st.markdown(f"**{t(f'processing.{column}', lang)}**")
-    known = recent[recent[column].notna()]
-    if known.empty:
+    if summary.empty:
         st.caption(t("processing.none", lang))
         continue
     left, right = st.columns([3, 2])
     with left:
+        # Drawn from the quartiles and fences, not from every record's hours: a browser
+        # would be sent hundreds of thousands of values per chart.
         st.plotly_chart(
-            px.box(
-                known.assign(
-                    label=ops.value_names(str(by), operations.labelled(known, str(by)), lang)
-                ),
-                x="label",
-                y=column,
-                points=False,
-                labels={"label": t(f"dimension.{by}", lang), column: t("processing.hours", lang)},
+            ops.box_figure(
+                figures[f"box_{column}"],
+                str(by),
+                lang,
+                x_title=t(f"dimension.{by}", lang),
+                y_title=t("processing.hours", lang),
             ),
             key=f"box_{column}",
         )
     right.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader(t("processing.compliance", lang))
-trend = operations.compliance_trend(frame, months=months, tz=tz)
+trend = figures["trend"]
 long = trend.melt(
     id_vars="month", value_vars=["ack_pct", "resolution_pct", "on_time_pct"], var_name="kpi"
 )

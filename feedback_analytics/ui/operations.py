@@ -4,6 +4,7 @@ behind a chart, and number formatting of figures that may not exist."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from feedback_analytics import charts, metrics, sla
+from feedback_analytics import charts, metrics, operations, sla
 from feedback_analytics.i18n import MISSING, format_number, t
 from feedback_analytics.ui.data import get_engine, settings
 from feedback_analytics.ui.overview import StoreFacts, records
@@ -37,6 +38,72 @@ def policy() -> sla.SlaPolicy:
 def forget_policy() -> None:
     """Drop the cached policy after this instance saved a new one."""
     _policy.clear()
+
+
+# The processing figures of a million records take seconds: computed once per data version,
+# as_of step and policy (the policy as JSON, its cache key), shared by every session.
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _durations(
+    url: str, version: str, as_of: datetime, policy_json: str, _facts: pd.DataFrame
+) -> pd.DataFrame:
+    policy = sla.SlaPolicy.model_validate_json(policy_json)
+    return operations.durations(_facts, policy, tz=settings().tz, as_of=as_of)
+
+
+def durations(data: StoreFacts, policy: sla.SlaPolicy) -> pd.DataFrame:
+    """Return operations.durations of the store's facts (cached; do not change it)."""
+    url = settings().db_url
+    return _durations(url, data.version, data.as_of, policy.model_dump_json(), data.frame)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _processing(
+    url: str,
+    version: str,
+    as_of: datetime,
+    policy_json: str,
+    months: tuple[str, ...],
+    by: str,
+    _facts: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    frame = _durations(url, version, as_of, policy_json, _facts)
+    recent = frame[frame["received_at"] >= start_of(months[0])]
+    figures = {"trend": operations.compliance_trend(frame, months=months, tz=settings().tz)}
+    for column in ("ack_hours", "resolution_hours"):
+        figures[f"summary_{column}"] = operations.time_summary(recent, column, by)
+        figures[f"box_{column}"] = operations.box_stats(recent, column, by)
+    return figures
+
+
+def processing_figures(
+    data: StoreFacts, policy: sla.SlaPolicy, *, months: Sequence[str], by: str
+) -> dict[str, pd.DataFrame]:
+    """Return the Processing page's figures of the records received in `months`: "trend"
+    (compliance per month), and per column ack_hours / resolution_hours "summary_<column>"
+    (time_summary by `by`) and "box_<column>" (box_stats by `by`); cached."""
+    url = settings().db_url
+    policy_json = policy.model_dump_json()
+    return _processing(url, data.version, data.as_of, policy_json, tuple(months), by, data.frame)
+
+
+def box_figure(
+    boxes: pd.DataFrame, dimension: str, lang: str, *, x_title: str, y_title: str
+) -> go.Figure:
+    """Return a box plot drawn from precomputed statistics (operations.box_stats)."""
+    figure = go.Figure(
+        go.Box(
+            x=value_names(dimension, boxes["value"].tolist(), lang),
+            q1=boxes["q1"],
+            median=boxes["median"],
+            q3=boxes["q3"],
+            lowerfence=boxes["lowerfence"],
+            upperfence=boxes["upperfence"],
+            boxpoints=False,
+            showlegend=False,
+        )
+    )
+    figure.update_layout(xaxis_title=x_title, yaxis_title=y_title)
+    return figure
 
 
 def months_back(data: StoreFacts, lang: str, *, key: str, default: int = 12) -> list[str]:
@@ -98,4 +165,15 @@ def show_records(ids: Sequence[int] | np.ndarray | pd.Series, title: str, lang: 
 
 def value_names(dimension: str, values: Sequence[Any], lang: str) -> list[str]:
     """Return how the values of a dimension are shown."""
-    return [charts.value_label(dimension, value, lang) for value in values]
+    # Each distinct value is looked up once: a page may name a million values.
+    names: dict[Any, str] = {}
+    shown = []
+    for value in values:
+        try:
+            name = names[value]
+        except KeyError:
+            name = names[value] = charts.value_label(dimension, value, lang)
+        except TypeError:  # not hashable
+            name = charts.value_label(dimension, value, lang)
+        shown.append(name)
+    return shown
