@@ -4,11 +4,8 @@ satisfaction down."""
 import pandas as pd
 import plotly.express as px
 import streamlit as st
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from feedback_analytics import operations, privacy, ui
-from feedback_analytics.db import SurveyResponse
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ui import operations as ops
 from feedback_analytics.ui import overview as view
@@ -22,8 +19,7 @@ if data.frame.empty:
     st.stop()
 
 months = ops.months_back(data, lang, key="satisfaction_months", default=6)
-start, end = ops.start_of(months[0]), ops.end_of(months[-1])
-figures = operations.satisfaction(data.frame, as_of=data.as_of, start=start, end=end)
+figures, answered, trend = ops.satisfaction_figures(data, months=months)
 cards = st.columns(4)
 cards[0].metric(t("ops.responses", lang), format_number(figures.responses, lang))
 cards[1].metric(t("kpi.mean_score", lang), ops.number(figures.mean_score, lang, decimals=2))
@@ -33,7 +29,6 @@ if not figures.responses:
     st.info(t("satisfaction.none", lang), icon=":material/sentiment_neutral:")
     st.stop()
 
-answered = operations.responses(data.frame, as_of=data.as_of, start=start, end=end)
 left, right = st.columns(2)
 with left:
     scores = pd.DataFrame(
@@ -50,18 +45,9 @@ with left:
         "score_bars",
     )
 with right:
-    trend = [
-        {
-            "month": month,
-            "csat": operations.satisfaction(
-                data.frame, as_of=data.as_of, start=ops.start_of(month), end=ops.end_of(month)
-            ).csat_pct,
-        }
-        for month in months
-    ]
     st.plotly_chart(
         px.line(
-            pd.DataFrame(trend),
+            trend,
             x="month",
             y="csat",
             markers=True,
@@ -120,13 +106,7 @@ st.dataframe(
 st.subheader(t("satisfaction.comments", lang))
 search = st.text_input(t("satisfaction.search", lang), key="comment_search", max_chars=200)
 ids = answered["id"].astype(int).tolist()
-with Session(ui.get_engine()) as session:
-    query = select(SurveyResponse.feedback_id, SurveyResponse.score, SurveyResponse.comment).where(
-        SurveyResponse.comment.is_not(None), SurveyResponse.comment != ""
-    )
-    if search.strip():
-        query = query.where(SurveyResponse.comment.icontains(search.strip(), autoescape=True))
-    rows = pd.DataFrame(session.execute(query).all(), columns=["id", "score", "comment"])
+rows = ops.comments(data, search)
 rows = rows[rows["id"].isin(ids)].sort_values("id", ascending=False)
 st.caption(t("satisfaction.comment_count", lang, count=format_number(len(rows), lang)))
 if not rows.empty:

@@ -11,9 +11,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_analytics import charts, metrics, operations, sla
+from feedback_analytics.db import SurveyResponse
 from feedback_analytics.i18n import MISSING, format_number, t
 from feedback_analytics.ui.data import get_engine, settings
 from feedback_analytics.ui.overview import StoreFacts, records
@@ -84,6 +86,56 @@ def processing_figures(
     url = settings().db_url
     policy_json = policy.model_dump_json()
     return _processing(url, data.version, data.as_of, policy_json, tuple(months), by, data.frame)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _satisfaction(
+    url: str, version: str, as_of: datetime, months: tuple[str, ...], _facts: pd.DataFrame
+) -> tuple[operations.Satisfaction, pd.DataFrame, pd.DataFrame]:
+    start, end = start_of(months[0]), end_of(months[-1])
+    figures = operations.satisfaction(_facts, as_of=as_of, start=start, end=end)
+    answered = operations.responses(_facts, as_of=as_of, start=start, end=end)
+    # Each month's CSAT from the window's responses: the months tile the window.
+    trend = pd.DataFrame(
+        {
+            "month": list(months),
+            "csat": [
+                operations.satisfaction(
+                    answered, as_of=as_of, start=start_of(month), end=end_of(month)
+                ).csat_pct
+                for month in months
+            ],
+        }
+    )
+    return figures, answered, trend
+
+
+def satisfaction_figures(
+    data: StoreFacts, *, months: Sequence[str]
+) -> tuple[operations.Satisfaction, pd.DataFrame, pd.DataFrame]:
+    """Return the satisfaction figures over `months`, the responses in them
+    (operations.responses) and the CSAT per month ("month", "csat"); cached per data
+    version and as_of (do not change the frames)."""
+    url = settings().db_url
+    return _satisfaction(url, data.version, data.as_of, tuple(months), data.frame)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _comments(url: str, version: str, search: str) -> pd.DataFrame:
+    query = select(SurveyResponse.feedback_id, SurveyResponse.score, SurveyResponse.comment).where(
+        SurveyResponse.comment.is_not(None), SurveyResponse.comment != ""
+    )
+    if search:
+        query = query.where(SurveyResponse.comment.icontains(search, autoescape=True))
+    with get_engine().connect() as connection:
+        rows = pd.read_sql_query(query, connection)
+    return rows.set_axis(["id", "score", "comment"], axis=1)
+
+
+def comments(data: StoreFacts, search: str) -> pd.DataFrame:
+    """Return the survey comments ("id", "score", "comment") that contain `search` (any
+    case; all when empty), cached per data version."""
+    return _comments(settings().db_url, data.version, search.strip())
 
 
 def box_figure(
