@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from feedback_analytics.classify import embeddings
+from feedback_analytics.classify.embeddings import DIM
 from feedback_analytics.classify.evaluation import calibration_error, quality_report
-from feedback_analytics.classify.recipe import MULTI_CLASS, TooFewExamples, fit_recipe
+from feedback_analytics.classify.recipe import (
+    EMBEDDING_C_GRID,
+    EMBEDDINGS,
+    MULTI_CLASS,
+    TooFewExamples,
+    fit_recipe,
+    weigh_last_columns,
+)
 
 WIFI = [
     "Wi-Fi yếu ở phòng họp tầng 3",
@@ -107,3 +117,61 @@ def test_the_backend_follows_the_setting_and_the_installed_extra() -> None:
         assert choose_backend("auto") == SCIKIT_LEARN
         with pytest.raises(ActionableError, match="make extras"):
             choose_backend(EMBEDDINGS)
+
+
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [
+        (None, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+        (2.0, [[1.0, 4.0, 6.0], [4.0, 10.0, 12.0]]),
+        (0.5, [[1.0, 1.0, 1.5], [4.0, 2.5, 3.0]]),
+    ],
+)
+def test_weigh_last_columns(weight: float | None, expected: list) -> None:
+    matrix = sp.csr_matrix(np.array([[1, 2, 3], [4, 5, 6]], dtype=np.float32))
+    weighted = weigh_last_columns(matrix, 2, weight)
+    assert sp.issparse(weighted)
+    np.testing.assert_allclose(weighted.toarray(), expected)
+
+
+class StandInEncoder:
+    """A sentence model for tests without torch: the texts it knows point one way per label."""
+
+    def __init__(self, directions: dict[str, int]) -> None:
+        self.directions = directions
+
+    def encode(self, docs: list[str], **_: object) -> np.ndarray:
+        vectors = np.full((len(docs), DIM), 0.01, dtype=np.float32)
+        for row, doc in enumerate(docs):
+            vectors[row, self.directions.get(doc, DIM - 1)] = 1.0
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_embedding_weight_is_chosen_by_cross_validation_and_kept_for_prediction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Made-up words carry no label, so only the embedding block can tell the labels apart:
+    # at a negligible weight it cannot outweigh the TF-IDF noise, at 4 it decides.
+    rng = np.random.default_rng(0)
+    texts = ["".join(rng.choice(list("bcdfghjklmnpqrstvwxz"), 8)) for _ in range(24)]
+    labels = ["left", "right"] * 12
+    directions = {t: 0 if lab == "left" else 1 for t, lab in zip(texts, labels, strict=True)}
+    encoder = StandInEncoder(directions)
+    monkeypatch.setattr(embeddings, "_model", lambda: encoder)
+    fitted = fit_recipe(texts, labels, backend=EMBEDDINGS, embedding_weights=(0.001, 4.0))
+    assert fitted.params["embedding_weight"] == 4.0
+    assert set(fitted.cv_scores) == {
+        f"ovr C={c} weight={w}" for c in EMBEDDING_C_GRID for w in (0.001, 4.0)
+    }
+    assert max(fitted.cv_scores.values()) == 1.0
+    assert min(fitted.cv_scores.values()) < 1.0
+    # The stored pipeline embeds new texts at the chosen weight, as the model was fitted.
+    block = dict(fitted.pipeline.named_steps["features"].transformer_list)["embedding"]
+    assert block.weight == 4.0
+    assert list(fitted.pipeline.predict(texts)) == labels
+
+
+def test_the_pure_recipe_has_no_embedding_weight() -> None:
+    fitted = fit_recipe(WIFI + BILLING, ["wifi"] * 6 + ["billing"] * 6, multi_class=("ovr",))
+    assert "embedding_weight" not in fitted.params
+    assert set(fitted.cv_scores) == {f"ovr C={c}" for c in (0.25, 0.5, 1.0)}
