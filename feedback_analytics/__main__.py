@@ -157,7 +157,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "rejected": result.total("rejected"),
             },
         )
-    if not args.dry_run and (result.total("inserted") or result.total("updated")):
+    if (
+        not args.dry_run
+        and (result.total("inserted") or result.total("updated"))
+        and _has_active_model(engine)
+    ):
         from feedback_analytics.classify import service
         from feedback_analytics.classify.registry import ModelUnusable
 
@@ -173,6 +177,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             if classified.version is not None:
                 _say(_classified_message(classified))
     return _report_import(engine, result, args, rows="rows", updated="updated")
+
+
+def _has_active_model(engine: Engine) -> bool:
+    """Return True when a model is active: only then is the classifier (scikit-learn and skops,
+    seconds to import) loaded to categorise what an import brought."""
+    from sqlalchemy import exists, select
+
+    from feedback_analytics.db import ClassifierModel
+
+    with engine.connect() as connection:
+        return bool(connection.scalar(select(exists().where(ClassifierModel.active.is_(True)))))
 
 
 def _report_import(
