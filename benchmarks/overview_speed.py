@@ -299,6 +299,12 @@ class _Collections:
 
 def _manager() -> Any:
     """Return the benchmark's manager (made in the store on first use) as a signed-in viewer."""
+    return benchmark_viewer("benchmark@example.test", "manager")
+
+
+def benchmark_viewer(email: str, role: str, name: str = "") -> Any:
+    """Return the account `email` of `role` in FEEDBACK_DB_URL's store (made, with a random
+    password, on first use) as a signed-in viewer."""
     import secrets
     from datetime import UTC, datetime
 
@@ -312,12 +318,13 @@ def _manager() -> Any:
     engine = make_engine(get_settings().db_url)
     ensure_schema(engine)
     with Session(engine) as session:
-        account = auth.find_user(session, "benchmark@example.test")
+        account = auth.find_user(session, email)
         if account is None:
             account = auth.create_user(
                 session,
-                email="benchmark@example.test",
-                role="manager",
+                email=email,
+                role=role,
+                name=name,
                 password=secrets.token_urlsafe(16),
                 actor="benchmark",
                 now=datetime.now(UTC),

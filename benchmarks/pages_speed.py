@@ -81,10 +81,11 @@ from overview_speed import (
     _status_kib,
     _step_of,
     _wait_healthy,
+    benchmark_viewer,
     build_snapshot,
     code_state,
 )
-from report_speed import store_for
+from report_speed import import_csv, store_for
 
 APPTEST_TIMEOUT_S = 600
 BROWSER_TIMEOUT_MS = 180_000
@@ -163,31 +164,7 @@ def _cpu_seconds() -> float:
 
 def _viewer(role: str) -> Any:
     """Return the benchmark's account of `role` (made in the store on first use) as a viewer."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy.orm import Session
-
-    from feedback_analytics import auth
-    from feedback_analytics.access import Viewer
-    from feedback_analytics.config import get_settings
-    from feedback_analytics.db import make_engine
-
-    engine = make_engine(get_settings().db_url)
-    with Session(engine) as session:
-        account = auth.find_user(session, f"pages-{role}@example.test")
-        if account is None:
-            account = auth.create_user(
-                session,
-                email=f"pages-{role}@example.test",
-                role=role,
-                name=f"Benchmark {role}",
-                password=secrets.token_urlsafe(16),
-                actor="benchmark",
-                now=datetime.now(UTC),
-            )
-            session.commit()
-    engine.dispose()
-    return Viewer(account.id, account.email, account.name, account.role)
+    return benchmark_viewer(f"pages-{role}@example.test", role, f"Benchmark {role}")
 
 
 def _fill_page(at: Any, url_path: str, context: dict[str, Any]) -> None:
@@ -317,20 +294,7 @@ def postgres_store(records: int) -> str:
     admin.dispose()
     path = make_file(records)
     print(f"  importing {path.name} into {name} ...", file=sys.stderr, flush=True)
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [sys.executable, "-m", "feedback_analytics", "import", str(path), "--json"],
-        env={**os.environ, "FEEDBACK_DB_URL": url},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if completed.returncode != 0:
-        sys.exit(f"import failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
-    result = json.loads(completed.stdout)
-    if result["inserted"] != records or result["rejected"]:
-        sys.exit(f"{name} does not hold exactly the CSV's {records} records: {result}")
-    print(f"  imported in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    import_csv(path, url, records)
     return url
 
 

@@ -265,10 +265,18 @@ def store_for(records: int, csv_path: Path) -> Path:
     for old in (db, key_file, *(db.with_name(db.name + s) for s in ("-wal", "-shm"))):
         old.unlink(missing_ok=True)
     print(f"  importing {csv_path.name} into {db.name} ...", file=sys.stderr, flush=True)
+    elapsed, result = import_csv(csv_path, f"sqlite:///{db}", records)
+    key_file.write_text(f"{key} imported in {elapsed:.1f} s: {json.dumps(result)}\n")
+    return db
+
+
+def import_csv(csv_path: Path, url: str, records: int) -> tuple[float, dict[str, Any]]:
+    """Import the canonical CSV into the empty store at `url` with `import --json`, check that
+    it holds exactly its `records` records; return the seconds and the command's result."""
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "feedback_analytics", "import", str(csv_path), "--json"],
-        env={**os.environ, "FEEDBACK_DB_URL": f"sqlite:///{db}"},
+        env={**os.environ, "FEEDBACK_DB_URL": url},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -277,11 +285,10 @@ def store_for(records: int, csv_path: Path) -> Path:
         sys.exit(f"import failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
     result = json.loads(completed.stdout)
     if result["inserted"] != records or result["rejected"]:
-        sys.exit(f"the store does not hold exactly the CSV's {records} records: {result}")
+        sys.exit(f"{url} does not hold exactly the CSV's {records} records: {result}")
     elapsed = time.perf_counter() - started
-    print(f"  imported in {elapsed:.1f} s", file=sys.stderr)
-    key_file.write_text(f"{key} imported in {elapsed:.1f} s: {json.dumps(result)}\n")
-    return db
+    print(f"  imported in {elapsed:.1f} s", file=sys.stderr, flush=True)
+    return elapsed, result
 
 
 def db_url(db: Path) -> str:
