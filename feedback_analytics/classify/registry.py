@@ -156,8 +156,22 @@ def load_blob(blob: bytes, *, version: str) -> Pipeline:
 
 
 def load_model(session: Session, version: str) -> LoadedModel:
-    """Return the stored model `version`, loaded."""
+    """Return the stored model `version`, loaded.
+
+    A model trained with the embedding extra is refused where the extra is not installed (an
+    app instance set up without `make extras`): it would load, then fail on its first text.
+    """
     row = session.scalars(select(ClassifierModel).where(ClassifierModel.version == version)).one()
+    # The recipe module is loaded with any stored model (its classifier type is in the blob).
+    from feedback_analytics.classify import embeddings
+    from feedback_analytics.classify.recipe import EMBEDDINGS
+
+    if row.backend == EMBEDDINGS and not embeddings.available():
+        raise ModelUnusable(
+            f"model {version} uses sentence embeddings, whose optional extra is not "
+            "installed here: run `make extras` on this machine, or activate a model trained "
+            "with FEEDBACK_CLASSIFIER_BACKEND=scikit-learn"
+        )
     return LoadedModel(row.version, load_blob(row.blob, version=row.version), list(row.labels))
 
 

@@ -10,13 +10,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline, make_pipeline
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
-from feedback_analytics.classify import registry, service
+from feedback_analytics.classify import embeddings, registry, service
+from feedback_analytics.classify.recipe import EMBEDDINGS
 from feedback_analytics.db import ClassifierModel, Feedback
 from tests.classify.helpers import seed_labelled
 from tests.test_cli import cli
@@ -31,7 +33,9 @@ def small_pipeline(engine: Engine) -> Pipeline:
     return pipeline.fit(labelled["text"].tolist(), labelled["category"].tolist())
 
 
-def store_active_model(engine: Engine, pipeline: Pipeline, *, now: datetime) -> str:
+def store_active_model(
+    engine: Engine, pipeline: Pipeline, *, now: datetime, backend: str = "scikit-learn"
+) -> str:
     """Store `pipeline` as the active model trained at `now`; return its version."""
     version = registry.new_version(now)
     with Session(engine) as session, session.begin():
@@ -40,7 +44,7 @@ def store_active_model(engine: Engine, pipeline: Pipeline, *, now: datetime) -> 
             pipeline=pipeline,
             version=version,
             created_by="test",
-            backend="scikit-learn",
+            backend=backend,
             n_train=1,
             labels=[str(label) for label in pipeline.classes_],
             params={},
@@ -72,3 +76,23 @@ def test_a_corrupt_active_model_falls_back_to_the_previous_one(sqlite_engine: En
     with Session(sqlite_engine) as session:
         used = session.scalars(select(Feedback.predicted_by).where(unlabelled)).all()
     assert used and set(used) == {previous}
+
+
+def test_a_model_of_the_embedding_extra_on_an_instance_without_it_falls_back(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another instance, set up with `make extras`, trained and activated it; this one has no
+    # torch. Loading would succeed and the first text would fail: it must not get that far.
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    seed_labelled(sqlite_engine, 300)
+    pipeline = small_pipeline(sqlite_engine)
+    now = datetime.now(UTC)
+    previous = store_active_model(sqlite_engine, pipeline, now=now - timedelta(days=1))
+    embedding = store_active_model(sqlite_engine, pipeline, now=now, backend=EMBEDDINGS)
+    with Session(sqlite_engine) as session:
+        model = registry.load_active_model(session)
+    assert model is not None and model.version == previous
+    assert model.stands_in_for == embedding
+    assert model.problem is not None and "make extras" in model.problem
+    result = service.classify_store(sqlite_engine, threshold=0.5)
+    assert result.version == previous and result.classified + result.to_review > 0
