@@ -38,6 +38,13 @@ def shots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def some_to_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review threshold above the default, so that the review queue of a few thousand demo
+    records, which the first model mostly categorises with confidence, is not empty."""
+    monkeypatch.setenv("FEEDBACK_REVIEW_THRESHOLD", "0.9")
+
+
+@pytest.fixture
 def signed_in_as(chromium: Browser, served_app: str) -> Iterator[Callable[..., Page]]:
     """Open a browser of its own for a role, signed in on the served app; return its page."""
     contexts = []
@@ -72,6 +79,16 @@ def snap(page: Page, directory: Path, name: str) -> None:
     assert (directory / f"{name}.png").stat().st_size > 10_000  # a drawn page, not a blank one
 
 
+def visit(
+    page: Page, link: str, directory: Path, name: str, *, heading: str = "", charts: int = 0
+) -> None:
+    """Open the sidebar's page `link`, wait until it `shows` (its title: `heading`, by default
+    the link's), and take its screenshot `name`."""
+    open_page(page, link)
+    shows(page, heading or link, charts=charts)
+    snap(page, directory, name)
+
+
 def a_resolved_feedback() -> tuple[int, str]:
     """Return the id and external id of the newest resolved demo feedback."""
     engine = make_engine()  # the served store: FEEDBACK_DB_URL of the test
@@ -88,31 +105,22 @@ def a_resolved_feedback() -> tuple[int, str]:
 
 @pytest.mark.e2e
 def test_each_kind_of_user_tours_their_pages(
-    signed_in_as: Callable[..., Page], shots: Path
+    some_to_review: None, signed_in_as: Callable[..., Page], shots: Path
 ) -> None:
     seed_like_make_run(3000)
     record_id, external_id = a_resolved_feedback()
 
     manager = signed_in_as("manager")
-    open_page(manager, "Overview")
-    shows(manager, "Overview", charts=3)
-    snap(manager, shots, "overview")
-    open_page(manager, "Intake")
-    shows(manager, "Intake", charts=2)
-    snap(manager, shots, "intake")
-    open_page(manager, "Processing and SLA")
-    shows(manager, "Processing and SLA", charts=2)
-    snap(manager, shots, "sla")
-    open_page(manager, "Satisfaction")
-    shows(manager, "Satisfaction", charts=2)
-    snap(manager, shots, "satisfaction")
+    visit(manager, "Overview", shots, "overview", charts=3)
+    visit(manager, "Intake", shots, "intake", charts=2)
+    visit(manager, "Processing and SLA", shots, "sla", charts=2)
+    visit(manager, "Satisfaction", shots, "satisfaction", charts=2)
 
     quality = signed_in_as("quality")
-    open_page(quality, "Categories")
-    shows(quality, "Categories", charts=2)
-    snap(quality, shots, "categories")
+    visit(quality, "Categories", shots, "categories", charts=2)
     open_page(quality, "Review queue")
     shows(quality, "Review queue")
+    expect(quality.get_by_text("records await review")).to_be_visible(timeout=WAIT)
     expect(quality.get_by_role("button", name="Save category")).to_be_visible(timeout=WAIT)
     snap(quality, shots, "review")
     open_page(quality, "Classifier")
@@ -121,9 +129,7 @@ def test_each_kind_of_user_tours_their_pages(
     snap(quality, shots, "classifier")
 
     staff = signed_in_as("staff")
-    open_page(staff, "New feedback")
-    shows(staff, "New feedback")
-    snap(staff, shots, "new-feedback")
+    visit(staff, "New feedback", shots, "new-feedback")
     open_page(staff, "Survey entry")
     shows(staff, "Survey entry")
     staff.get_by_role("textbox", name="Find the feedback").fill(external_id)
@@ -131,9 +137,7 @@ def test_each_kind_of_user_tours_their_pages(
     expect(staff.get_by_role("button", name="Save the response")).to_be_visible(timeout=WAIT)
     settled(staff)
     snap(staff, shots, "survey")
-    open_page(staff, "Import")
-    shows(staff, "Import feedback")
-    snap(staff, shots, "import")
+    visit(staff, "Import", shots, "import", heading="Import feedback")
 
     handler = signed_in_as("staff", f"record?id={record_id}")
     shows(handler, "Record")
