@@ -619,6 +619,8 @@ CATALOGUE.update(
         "column.predicted_category": {"en": "Suggested", "vi": "Đề xuất"},
         "column.predicted_confidence": {"en": "Confidence", "vi": "Độ tin cậy"},
         "column.model_version": {"en": "Model", "vi": "Mô hình"},
+        # The store's own number of a feedback (the #1234 of the pages), beside its source's id.
+        "field.id": {"en": "No.", "vi": "Số"},
         "field.external_id": {"en": "Id", "vi": "Mã"},
         "field.channel": {"en": "Channel", "vi": "Kênh"},
         "field.received_at": {"en": "Received", "vi": "Nhận lúc"},
