@@ -704,6 +704,16 @@ def print_prep(records: int, run: int | str, prep: dict[str, Any]) -> None:
     )
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop a `streamlit run` server: SIGTERM, and SIGKILL after 30 s."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -761,12 +771,7 @@ def measure_server(env: dict[str, str], cache_dir: Path, name: str) -> dict[str,
         live = {pid: _status_kib(pid, "VmHWM") for pid in _children(server.pid)}
         result["live_children_vmhwm_mib"] = {str(p): (k or 0) / 1024 for p, k in live.items()}
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
         log.close()
         stderr = (reports / "server.log").read_text(errors="replace")
     exited = []

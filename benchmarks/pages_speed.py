@@ -62,7 +62,6 @@ import os
 import resource
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -84,6 +83,7 @@ from overview_speed import (
     benchmark_viewer,
     build_snapshot,
     code_state,
+    stop_server,
 )
 from report_speed import import_csv, store_for
 
@@ -493,12 +493,7 @@ def measure_browser(env: dict[str, str], url: str, name: str) -> dict[str, Any]:
         children = [_status_kib(pid, "VmHWM") or 0 for pid in _children(server.pid)]
         result["children_vmhwm_mib"] = max(children, default=0) / 1024
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
     if "Traceback" in log_path.read_text(errors="replace"):
         result["server_log_tail"] = log_path.read_text(errors="replace")[-2000:]
     return result
