@@ -11,8 +11,11 @@ from feedback_analytics.classify.embeddings import DIM
 from feedback_analytics.classify.evaluation import calibration_error, quality_report
 from feedback_analytics.classify.recipe import (
     EMBEDDING_C_GRID,
+    EMBEDDING_WINDOW,
     EMBEDDINGS,
     MULTI_CLASS,
+    WORD_PAIR_WINDOW,
+    FittedRecipe,
     TooFewExamples,
     fit_recipe,
     weigh_last_columns,
@@ -169,6 +172,24 @@ def test_the_embedding_weight_is_chosen_by_cross_validation_and_kept_for_predict
     block = dict(fitted.pipeline.named_steps["features"].transformer_list)["embedding"]
     assert block.weight == 4.0
     assert list(fitted.pipeline.predict(texts)) == labels
+
+
+def word_pairs(fitted: FittedRecipe) -> list[str]:
+    blocks = dict(fitted.pipeline.named_steps["features"].transformer_list)
+    return [term for term in blocks["words_accented"].vocabulary_ if " _ " in term]
+
+
+def test_beside_the_embeddings_the_words_are_read_without_word_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(embeddings, "_model", lambda: StandInEncoder({}))
+    texts, labels = WIFI + BILLING, ["wifi"] * 6 + ["billing"] * 6
+    with_embeddings = fit_recipe(texts, labels, backend=EMBEDDINGS)
+    assert with_embeddings.params["window"] == EMBEDDING_WINDOW == 0
+    assert word_pairs(with_embeddings) == []
+    alone = fit_recipe(texts, labels, multi_class=("ovr",))
+    assert alone.params["window"] == WORD_PAIR_WINDOW
+    assert "hóa _ tháng" in word_pairs(alone)
 
 
 def test_the_pure_recipe_has_no_embedding_weight() -> None:
