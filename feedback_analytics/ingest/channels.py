@@ -104,7 +104,13 @@ from email.parser import BytesParser
 from pathlib import PurePath
 from typing import Any, cast
 
-from feedback_analytics.ingest.readers import FORMATS, cell_text, choose_encoding, scan
+from feedback_analytics.ingest.readers import (
+    FORMATS,
+    cell_text,
+    choose_encoding,
+    scan,
+    unused_names,
+)
 from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
 from feedback_analytics.ingest.values import CONTACT, FEEDBACK_TEXTS, MAX_EXTERNAL_ID
 
@@ -590,12 +596,12 @@ def _hotline_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """Return where each call-log field sits, or raise FileUnreadable for a wrong header."""
     aliases = {fold(a): name for name, names in HOTLINE_COLUMNS.items() for a in names}
     positions: dict[str, int] = {}
-    warnings: list[str] = []
+    unused: list[str] = []
     for index, title in enumerate(header):
         name = aliases.get(fold(title))
         if name is None:
             if title.strip():
-                warnings.append(f"call-log column '{title.strip()}' is not used and was ignored")
+                unused.append(title.strip())
             continue
         if name in positions:
             raise FileUnreadable(
@@ -613,7 +619,7 @@ def _hotline_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
             f" (it holds: {found[:300]}). A call log needs {HOTLINE_HELP}; or choose the kind "
             "of file it is"
         )
-    return positions, warnings
+    return positions, unused_names(unused, "call-log column")
 
 
 def _call_record(cells: list[str], positions: dict[str, int]) -> list[str]:
@@ -669,7 +675,7 @@ def convert_web_form(binary: bytes, *, encoding: str | None = None) -> Converted
     aliases.update({fold(name): name for name in WEB_FORM_KEYS})
     unknown: dict[str, None] = {}
     records = [_submission(item, aliases, unknown) for item in submissions]
-    converted.warnings += [f"submission key '{key}' is not used and was ignored" for key in unknown]
+    converted.warnings += unused_names(list(unknown), "submission key")
     converted.data = json.dumps(records, ensure_ascii=False).encode("utf-8")
     return converted
 

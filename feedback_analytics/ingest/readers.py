@@ -275,12 +275,23 @@ def _ignored_columns(unnamed: list[int], ignored: list[str], spec: FileColumns) 
     if len(ignored) <= _NAMED_IGNORED:
         warnings += [f"column '{name}' is not a {spec.what} and was ignored" for name in ignored]
     else:
-        shown = ", ".join(f"'{name}'" for name in ignored[:_NAMED_IGNORED])
         warnings.append(
-            f"{len(ignored):,} columns are not {spec.what}s and were ignored: {shown} and "
-            f"{len(ignored) - _NAMED_IGNORED:,} more"
+            f"{len(ignored):,} columns are not {spec.what}s and were ignored: {_first(ignored)}"
         )
     return warnings
+
+
+def unused_names(names: list[str], what: str) -> list[str]:
+    """Return the warnings for the named parts of a file that are not read (`what` says what
+    they are: "call-log column"): one per name, or one for many that names the first few."""
+    if len(names) <= _NAMED_IGNORED:
+        return [f"{what} '{name}' is not used and was ignored" for name in names]
+    return [f"{len(names):,} {what}s are not used and were ignored: {_first(names)}"]
+
+
+def _first(names: list[str]) -> str:
+    shown = ", ".join(f"'{name}'" for name in names[:_NAMED_IGNORED])
+    return f"{shown} and {len(names) - _NAMED_IGNORED:,} more"
 
 
 def cell_text(value: Any) -> str:

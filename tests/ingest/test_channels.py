@@ -552,6 +552,28 @@ def test_a_plain_array_export_is_a_web_form_export_too(engine: Engine) -> None:
     assert [(e.file, e.row) for e in result.errors] == [("export.txt", 2)]
 
 
+def test_many_unused_call_log_columns_and_form_keys_give_one_warning_each(engine: Engine) -> None:
+    # A call-centre export with dozens of columns the store does not use, and a form with as
+    # many tracking keys: one warning names the first few instead of a wall of warnings.
+    extra = [f"Extra {n}" for n in range(40)]
+    log = "Call ID,Time,Notes," + ",".join(extra) + "\n"
+    log += "C-9,2026-10-01 09:00,Mất mạng," + ",".join("x" for _ in extra) + "\n"
+    calls = import_source(engine, log.encode(), file_name="wide.csv", kind="hotline")
+    assert calls.inserted == 1
+    assert calls.warnings == [
+        "40 call-log columns are not used and were ignored: 'Extra 0', 'Extra 1', 'Extra 2', "
+        "'Extra 3', 'Extra 4' and 35 more"
+    ]
+    form = [{"id": "F-9", "submitted_at": "2026-10-01", "current_feature": "x"}]
+    form[0].update({f"utm_{n}": "y" for n in range(7)})
+    forms = import_source(engine, json.dumps(form).encode(), file_name="form.json", kind="web_form")
+    assert forms.inserted == 1
+    assert forms.warnings == [
+        "7 submission keys are not used and were ignored: 'utm_0', 'utm_1', 'utm_2', 'utm_3', "
+        "'utm_4' and 2 more"
+    ]
+
+
 # The wrong file for the kind ------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("kind", "name", "content"),
