@@ -73,7 +73,8 @@ getrusage(RUSAGE_CHILDREN).
 Unless --no-server, once per size and cache state, a real `streamlit run app.py
 --server.headless true --server.fileWatcherType none` (same environment; no file watcher,
 so that edits made meanwhile do not hot-reload the app mid-measurement) is opened by
-headless Chromium (playwright, /usr/bin/chromium) at /monthly until a
+headless Chromium (playwright, /usr/bin/chromium) at /monthly, which signs in through the
+form as the benchmark's manager (a fresh random password each time), until a
 [data-testid='stMetric'] is visible and the script has finished, then a channel is chosen in
 the sidebar; VmHWM of the server (and of its live children) is read from /proc/<pid>/status
 before it is stopped, and every Python process the server started reports its own VmHWM at
@@ -102,6 +103,7 @@ import hashlib
 import json
 import os
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -332,6 +334,33 @@ def benchmark_viewer(email: str, role: str, name: str = "") -> Any:
             session.commit()
     engine.dispose()
     return Viewer(account.id, account.email, account.name, account.role)
+
+
+def sign_in_account(url: str, email: str, role: str) -> tuple[str, str]:
+    """Give the account `email` of `role` in the store at `url` (made on first use) a fresh
+    random password, in a subprocess; return the email and the password, to sign in with."""
+    code = (
+        "import sys; from datetime import UTC, datetime; from sqlalchemy.orm import Session;"
+        "from overview_speed import benchmark_viewer; from feedback_analytics import auth;"
+        "from feedback_analytics.db import make_engine;"
+        "benchmark_viewer(sys.argv[1], sys.argv[2]);"
+        "session = Session(make_engine(sys.argv[4])); user = auth.find_user(session, sys.argv[1]);"
+        "auth.set_password(session, user.id, sys.argv[3], actor='benchmark',"
+        " now=datetime.now(UTC)); session.commit()"
+    )
+    password = secrets.token_urlsafe(18)
+    subprocess.run(
+        [sys.executable, "-c", code, email, role, password, url],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "FEEDBACK_DB_URL": url,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "benchmarks"), str(ROOT)])),
+        },
+        check=True,
+        text=True,
+    )
+    return email, password
 
 
 def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> None:
@@ -766,7 +795,8 @@ def measure_server(env: dict[str, str], cache_dir: Path, name: str) -> dict[str,
     try:
         _wait_healthy(port, server)
         result["idle_server_mib"] = (_status_kib(server.pid, "VmRSS") or 0) / 1024
-        _browse(port, result, RESULTS / f"overview-server-{name}.png")
+        account = sign_in_account(env["FEEDBACK_DB_URL"], "benchmark@example.test", "manager")
+        _browse(port, account, result, RESULTS / f"overview-server-{name}.png")
         result["server_vmhwm_mib"] = (_status_kib(server.pid, "VmHWM") or 0) / 1024
         live = {pid: _status_kib(pid, "VmHWM") for pid in _children(server.pid)}
         result["live_children_vmhwm_mib"] = {str(p): (k or 0) / 1024 for p, k in live.items()}
@@ -791,8 +821,9 @@ def measure_server(env: dict[str, str], cache_dir: Path, name: str) -> dict[str,
     return result
 
 
-def _browse(port: int, result: dict[str, Any], screenshot: Path) -> None:
-    """Open /monthly in headless Chromium, time the first view and a filter change."""
+def _browse(port: int, account: tuple[str, str], result: dict[str, Any], screenshot: Path) -> None:
+    """Open /monthly in headless Chromium, sign in as `account` (email, password), time the
+    sign-in form, the first view and a filter change."""
     from playwright.sync_api import sync_playwright
 
     idle = "[data-test-script-state='notRunning']"
@@ -802,6 +833,12 @@ def _browse(port: int, result: dict[str, Any], screenshot: Path) -> None:
         try:
             started = time.perf_counter()
             page.goto(f"http://localhost:{port}/{OVERVIEW_URL_PATH}")
+            page.get_by_role("textbox", name="Email").wait_for(timeout=BROWSER_TIMEOUT_MS)
+            result["browser_sign_in_form_s"] = time.perf_counter() - started
+            page.get_by_role("textbox", name="Email").fill(account[0])
+            page.get_by_role("textbox", name="Password").fill(account[1])
+            started = time.perf_counter()
+            page.get_by_role("button", name="Sign in").click()
             # The overview's own sidebar filter first: the home page shows metrics too.
             page.locator(".st-key-channel").first.wait_for(timeout=BROWSER_TIMEOUT_MS)
             page.locator("[data-testid='stMetric']").first.wait_for(

@@ -60,7 +60,6 @@ import contextlib
 import json
 import os
 import resource
-import secrets
 import shutil
 import subprocess
 import sys
@@ -83,6 +82,7 @@ from overview_speed import (
     benchmark_viewer,
     build_snapshot,
     code_state,
+    sign_in_account,
     stop_server,
 )
 from report_speed import import_csv, store_for
@@ -426,28 +426,11 @@ def run_child(env: dict[str, str], arguments: list[str], context: dict[str, Any]
     return result
 
 
-def sign_in_account(url: str) -> tuple[str, str]:
-    """Give the benchmark's manager a fresh random password; return the email and it."""
-    code = (
-        "import sys; from sqlalchemy.orm import Session; from datetime import UTC, datetime;"
-        "from feedback_analytics import auth; from feedback_analytics.db import make_engine;"
-        "engine = make_engine(sys.argv[1]); session = Session(engine);"
-        "user = auth.find_user(session, sys.argv[2]);"
-        "auth.set_password(session, user.id, sys.argv[3], actor='benchmark',"
-        " now=datetime.now(UTC)); session.commit()"
-    )
-    email, password = "pages-manager@example.test", secrets.token_urlsafe(18)
-    subprocess.run(
-        [sys.executable, "-c", code, url, email, password], cwd=ROOT, check=True, text=True
-    )
-    return email, password
-
-
 def measure_browser(env: dict[str, str], url: str, name: str) -> dict[str, Any]:
     """Serve the app, sign in through the form in Chromium, time /monthly's first chart."""
     from playwright.sync_api import sync_playwright
 
-    email, password = sign_in_account(url)
+    email, password = sign_in_account(url, "pages-manager@example.test", "manager")
     port = _free_port()
     command = [str(Path(sys.executable).with_name("streamlit")), "run", "app.py"]
     command += ["--server.headless", "true", "--server.port", str(port)]
