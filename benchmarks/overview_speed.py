@@ -299,9 +299,13 @@ class _Collections:
         self.full += info["generation"] == 2
 
 
+# The benchmark's manager: the Overview's reader, under AppTest and in the browser.
+MANAGER_EMAIL = "benchmark@example.test"
+
+
 def _manager() -> Any:
     """Return the benchmark's manager (made in the store on first use) as a signed-in viewer."""
-    return benchmark_viewer("benchmark@example.test", "manager")
+    return benchmark_viewer(MANAGER_EMAIL, "manager")
 
 
 def benchmark_viewer(email: str, role: str, name: str = "") -> Any:
@@ -795,7 +799,7 @@ def measure_server(env: dict[str, str], cache_dir: Path, name: str) -> dict[str,
     try:
         _wait_healthy(port, server)
         result["idle_server_mib"] = (_status_kib(server.pid, "VmRSS") or 0) / 1024
-        account = sign_in_account(env["FEEDBACK_DB_URL"], "benchmark@example.test", "manager")
+        account = sign_in_account(env["FEEDBACK_DB_URL"], MANAGER_EMAIL, "manager")
         _browse(port, account, result, RESULTS / f"overview-server-{name}.png")
         result["server_vmhwm_mib"] = (_status_kib(server.pid, "VmHWM") or 0) / 1024
         live = {pid: _status_kib(pid, "VmHWM") for pid in _children(server.pid)}
