@@ -15,12 +15,12 @@ alternating so that all meet the same load:
 
   current   FEEDBACK_CACHE_DIR holds the current snapshot. AppTest.from_file("app.py"),
             at.run() (the home page, timed apart), at.switch_page(the page file of /monthly
-            in feedback_analytics.ui.navigation.PAGES, e.g. views/overview.py), at.run():
+            in feedback_analytics.ui.navigation.PAGES, e.g. views/monthly.py), at.run():
             the cold render. Then, in the same process, timed reruns: nothing changed;
             channel "email"; + priority "urgent"; the month before; channel cleared; and
             (unless --no-new-step) channel "email" again as the first run of a new as_of
             step. The page's figures are as of now floored to AS_OF_STEP of
-            feedback_analytics.ui.overview (5 minutes), so that run recomputes the record
+            feedback_analytics.ui.data (5 minutes), so that run recomputes the record
             events; a user meets it at most once per step (5 minutes), and waiting for it
             costs up to a step per run. The run starts at least 60 s before a step's end, so
             that the cold render and the filter-change reruns all fall in one step (one
@@ -375,12 +375,12 @@ def child(mode: str, out: Path, profile_prefix: Path | None, new_step: bool) -> 
     from streamlit.testing.v1 import AppTest
 
     from feedback_analytics import metrics
+    from feedback_analytics.ui.data import AS_OF_STEP
     from feedback_analytics.ui.navigation import PAGES
-    from feedback_analytics.ui.overview import AS_OF_STEP
 
     record["import_s"] = time.perf_counter() - started
     record["as_of_step"] = AS_OF_STEP
-    # The page file of /monthly (pages/overview.py, views/overview.py: whatever the app says).
+    # The page file of /monthly (pages/overview.py, views/monthly.py: whatever the app says).
     record["page"] = next(spec.path for spec in PAGES if spec.url_path == OVERVIEW_URL_PATH)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT_S)
     # Every page needs a signed-in person: a manager, the Overview's reader.

@@ -89,7 +89,7 @@ from report_speed import import_csv, store_for
 
 APPTEST_TIMEOUT_S = 600
 BROWSER_TIMEOUT_MS = 180_000
-STEP = "5min"  # feedback_analytics.ui.overview.AS_OF_STEP
+STEP = "5min"  # feedback_analytics.ui.data.AS_OF_STEP
 STEP_MARGIN_S = 45  # a page's runs start at least this long before an as_of step ends
 TRAINING_RECORDS = 1_500  # as `make run`'s first model
 UPLOAD_RECORDS = 1_000

@@ -274,7 +274,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         "month": month,
         "as_of": as_of,
         "tz": settings.tz,
-        "ack_target_hours": settings.ack_target_hours,
         # This process opens no other connection while the report reads the store.
         "sole_user": True,
         # The dashboard's snapshot of the store, used when it is current.

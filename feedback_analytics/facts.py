@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from feedback_analytics import metrics
 from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse, arrow_read
 from feedback_analytics.metrics import DIMENSIONS, TIMESTAMP_COLUMNS
+from feedback_analytics.sla import SlaPolicy, load_policy
 
 FEEDBACK_TIMESTAMPS = tuple(column for column in TIMESTAMP_COLUMNS if column != "surveyed_at")
 TEXT_COLUMNS = ("channel", "category", "category_source", "priority", "department", "product")
@@ -377,12 +378,13 @@ def stored_overview(
     month: str,
     as_of: datetime,
     tz: tzinfo,
-    ack_target_hours: float,
+    policy: SlaPolicy | None = None,
     trend_months: int = 12,
     sole_user: bool = False,
     cache_dir: Path | None = None,
 ) -> metrics.Overview:
-    """Return the month's overview (trend and breakdowns) from the records it can involve."""
+    """Return the month's overview (trend and breakdowns) from the records it can involve,
+    measured against `policy` (default: the stored SLA policy)."""
     first = metrics.trailing_months(month, max(trend_months, 2))[0]
     facts = _current_snapshot(engine, cache_dir)
     if facts is None:
@@ -397,7 +399,7 @@ def stored_overview(
         month=month,
         as_of=as_of,
         tz=tz,
-        ack_target_hours=ack_target_hours,
+        policy=policy or stored_policy(engine),
         trend_months=trend_months,
     )
 
@@ -408,11 +410,12 @@ def stored_month_report(
     month: str,
     as_of: datetime,
     tz: tzinfo,
-    ack_target_hours: float,
+    policy: SlaPolicy | None = None,
     sole_user: bool = False,
     cache_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Return the METRICS.md report of one month, reading only the records it can involve."""
+    """Return the METRICS.md report of one month, reading only the records it can involve,
+    measured against `policy` (default: the stored SLA policy)."""
     start, end = metrics.month_bounds(month, tz)
     facts = _current_snapshot(engine, cache_dir)
     if facts is None:
@@ -420,8 +423,14 @@ def stored_month_report(
             engine, touching_since=_since(start, as_of), received_before=end, sole_user=sole_user
         )
     return metrics.monthly_report(
-        facts, month=month, as_of=as_of, tz=tz, ack_target_hours=ack_target_hours
+        facts, month=month, as_of=as_of, tz=tz, policy=policy or stored_policy(engine)
     )
+
+
+def stored_policy(engine: Engine) -> SlaPolicy:
+    """Return the SLA policy every page, report and instance measures against."""
+    with Session(engine) as session:
+        return load_policy(session)
 
 
 def _since(start: pd.Timestamp, as_of: datetime) -> datetime:

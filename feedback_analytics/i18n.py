@@ -60,14 +60,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "column.column": {"en": "Column", "vi": "Cột"},
     "column.reason": {"en": "Reason", "vi": "Lý do"},
     # Overview page.
-    "nav.overview": {"en": "Overview", "vi": "Tổng quan"},
-    "about.overview": {
+    "nav.monthly": {"en": "Monthly overview", "vi": "Tổng quan tháng"},
+    "about.monthly": {
         "en": "The month's numbers for managers: KPIs against last month, the policy "
         "scorecard, 12-month trends, breakdowns and the records behind each number.",
         "vi": "Số liệu tháng cho quản lý: chỉ số so với tháng trước, thẻ điểm chính sách, "
         "xu hướng 12 tháng, phân tích theo nhóm và các phản hồi đứng sau mỗi con số.",
     },
-    "overview.title": {"en": "Overview", "vi": "Tổng quan"},
+    "overview.title": {"en": "Monthly overview", "vi": "Tổng quan tháng"},
     "overview.empty": {
         "en": "There are no feedback records yet. Import a file to see the numbers.",
         "vi": "Chưa có phản hồi nào. Hãy nhập một tệp để xem số liệu.",
@@ -594,7 +594,7 @@ CATALOGUE.update(
     {
         "nav.categories": {"en": "Categories", "vi": "Danh mục"},
         "nav.review": {"en": "Review queue", "vi": "Hàng chờ duyệt"},
-        "nav.model": {"en": "Classifier", "vi": "Bộ phân loại"},
+        "nav.classifier": {"en": "Classifier", "vi": "Bộ phân loại"},
         "about.categories": {
             "en": "For quality teams: feedback per category and month, the terms behind each "
             "category, its records, and new themes among what no category fits.",
@@ -607,7 +607,7 @@ CATALOGUE.update(
             "vi": "Xác nhận hoặc sửa danh mục mà bộ phân loại chưa chắc chắn, bắt đầu từ bản ghi "
             "kém chắc chắn nhất.",
         },
-        "about.model": {
+        "about.classifier": {
             "en": "How good the classifier is per category, its history; retrain it and choose "
             "which model is active.",
             "vi": "Chất lượng bộ phân loại theo từng danh mục, lịch sử mô hình; huấn luyện lại và "
@@ -971,8 +971,8 @@ CATALOGUE.update(
             "vi": "Lượng phản hồi theo ngày, tuần, tháng, theo kênh, danh mục, mức ưu tiên và "
             "sản phẩm; thời điểm tiếp nhận; các danh mục tăng vọt so với thường lệ.",
         },
-        "nav.processing": {"en": "Processing and SLA", "vi": "Xử lý và SLA"},
-        "about.processing": {
+        "nav.sla": {"en": "Processing and SLA", "vi": "Xử lý và SLA"},
+        "about.sla": {
             "en": "Acknowledgement and resolution times against the targets, the compliance "
             "trend, and the lists of breached and at-risk feedback to work from.",
             "vi": "Thời gian xác nhận và giải quyết so với chỉ tiêu, xu hướng tuân thủ, và danh "

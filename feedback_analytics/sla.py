@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from feedback_analytics import audit
 from feedback_analytics.config import get_settings
-from feedback_analytics.db.models import PRIORITIES, AppSetting
+from feedback_analytics.db.models import DEFAULT_PRIORITY, PRIORITIES, AppSetting
 from feedback_analytics.errors import ActionableError
 
 KEY = "sla"
@@ -108,6 +108,21 @@ class SlaPolicy(BaseModel):
         )
         return pd.Series(found[codes], index=priorities.index)
 
+    def ack_target_series(self, priorities: pd.Series) -> pd.Series:
+        """Return per record the acknowledgement target of its priority; an empty or unknown
+        priority has the target of "normal", as a new record without one is normal."""
+        return self.target_series(priorities, "ack_hours").fillna(self.ack_hours(DEFAULT_PRIORITY))
+
+    def describe(self) -> dict[str, Any]:
+        """Return the policy as the report and `sla-policy --json` show it: the targets per
+        priority in hours and the clock ("calendar" or "working")."""
+        return {
+            "clock": "working" if self.calendar.enabled else "calendar",
+            "ack_hours": {p: self.ack_hours(p) for p in PRIORITIES},
+            "resolution_hours": {p: self.resolution_hours(p) for p in PRIORITIES},
+            "calendar": self.calendar.model_dump(mode="json"),
+        }
+
     def elapsed_hours(self, start: pd.Series, end: pd.Series, tz: tzinfo) -> pd.Series:
         """Return the hours between `start` and `end` that count towards a target: calendar
         hours, or working hours when the calendar is on (NaN where either is missing)."""
@@ -116,15 +131,20 @@ class SlaPolicy(BaseModel):
         return working_hours(start, end, self.calendar, tz)
 
 
-def default_policy() -> SlaPolicy:
-    """Return the policy of a store that never saved one."""
-    ack = get_settings().ack_target_hours
+def flat_policy(ack_hours: float = 48.0) -> SlaPolicy:
+    """Return the policy with one acknowledgement target for every priority, the default
+    resolution targets and calendar hours."""
     return SlaPolicy(
         targets={
-            p: Targets(ack_hours=ack, resolution_hours=DEFAULT_RESOLUTION_HOURS[p])
+            p: Targets(ack_hours=ack_hours, resolution_hours=DEFAULT_RESOLUTION_HOURS[p])
             for p in PRIORITIES
         }
     )
+
+
+def default_policy() -> SlaPolicy:
+    """Return the policy of a store that never saved one (FEEDBACK_ACK_TARGET_HOURS, 48 h)."""
+    return flat_policy(get_settings().ack_target_hours)
 
 
 def load_policy(session: Session) -> SlaPolicy:

@@ -86,18 +86,14 @@ def test_the_month_subset_gives_the_same_report(engine: Engine) -> None:
     everything = facts.read_facts(engine)
     for month in ("2026-08", "2026-10"):
         expected = monthly_report(everything, month=month, as_of=AS_OF, tz=HCM)
-        got = facts.stored_month_report(
-            engine, month=month, as_of=AS_OF, tz=HCM, ack_target_hours=48
-        )
+        got = facts.stored_month_report(engine, month=month, as_of=AS_OF, tz=HCM)
         assert got == expected
         assert got["intake"]["total"] > 0
 
 
 def test_the_stored_overview_matches_the_records(engine: Engine) -> None:
     load(engine, demo_csv(2000))
-    overview = facts.stored_overview(
-        engine, month="2026-10", as_of=AS_OF, tz=HCM, ack_target_hours=48
-    )
+    overview = facts.stored_overview(engine, month="2026-10", as_of=AS_OF, tz=HCM)
     everything = facts.read_facts(engine)
     for month in overview.months:
         assert overview.figures[month].report == monthly_report(
@@ -231,7 +227,7 @@ def test_the_month_subset_holds_every_record_a_cohort_needs(
         ),
     )
     expected = monthly_report(facts.read_facts(engine), month=month, as_of=as_of, tz=HCM)
-    got = facts.stored_month_report(engine, month=month, as_of=as_of, tz=HCM, ack_target_hours=48)
+    got = facts.stored_month_report(engine, month=month, as_of=as_of, tz=HCM)
     assert got == expected
     assert got["backlog_end_of_month"] >= 1
 

@@ -17,6 +17,7 @@ from feedback_analytics.metrics import (
     monthly_report,
     percentile,
 )
+from feedback_analytics.sla import flat_policy
 from tests import metric_records
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -75,7 +76,7 @@ def report(
         month=month,
         as_of=datetime.fromisoformat(as_of),
         tz=HCM,
-        ack_target_hours=target,
+        policy=flat_policy(target),
     )
 
 

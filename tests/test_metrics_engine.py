@@ -27,6 +27,7 @@ from feedback_analytics.metrics import (
     trailing_months,
     wilson_interval,
 )
+from feedback_analytics.sla import flat_policy
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 AS_OF = datetime(2026, 10, 20, 9, 30, tzinfo=HCM)
@@ -105,14 +106,14 @@ def test_a_selection_equals_the_filtered_frame(records: pd.DataFrame) -> None:
 
 
 def test_prepared_events_give_the_same_figures(records: pd.DataFrame) -> None:
-    events = RecordEvents.of(records, as_of=AS_OF, target_hours=48)
+    events = RecordEvents.of(records, as_of=AS_OF, policy=flat_policy(48))
     assert monthly_figures(events, months=MONTHS, tz=HCM) == monthly_figures(
         records, months=MONTHS, as_of=AS_OF, tz=HCM
     )
 
 
 def test_prepared_events_refuse_another_as_of(records: pd.DataFrame) -> None:
-    events = RecordEvents.of(records, as_of=AS_OF, target_hours=48)
+    events = RecordEvents.of(records, as_of=AS_OF, policy=flat_policy(48))
     with pytest.raises(ValueError, match="another instant"):
         monthly_figures(events, months=MONTHS, tz=HCM, as_of=datetime(2026, 1, 1, tzinfo=UTC))
 
@@ -269,7 +270,7 @@ def test_trailing_and_between_months() -> None:
 def test_intake_by_month_equals_each_months_report(records: pd.DataFrame, dimension: str) -> None:
     from feedback_analytics.metrics import intake_by_month
 
-    events = RecordEvents.of(records, as_of=AS_OF, target_hours=48)
+    events = RecordEvents.of(records, as_of=AS_OF, policy=flat_policy(48))
     counts = intake_by_month(events, dimension=dimension, months=MONTHS, tz=HCM)
     key = f"by_{dimension}"
     for month in MONTHS:
@@ -292,7 +293,7 @@ def test_intake_by_month_uses_company_months_and_hides_the_future() -> None:
             rec("2026-10-25T00:00:00Z", category="VPN"),  # after as_of: not received yet
         ]
     )
-    events = RecordEvents.of(records, as_of=AS_OF, target_hours=48)
+    events = RecordEvents.of(records, as_of=AS_OF, policy=flat_policy(48))
     counts = intake_by_month(events, dimension="category", months=["2026-09", "2026-10"], tz=HCM)
     assert counts.to_dict("records") == [
         {"month": "2026-09", "value": "uncategorised", "count": 1},

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from feedback_analytics import metrics, operations, sla
+from feedback_analytics import metrics, sla
 from feedback_analytics.db.models import PRIORITIES
+from feedback_analytics.metrics import operations
 from tests.metric_records import frame, rec
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -7,11 +7,10 @@ from feedback_analytics import charts, metrics, privacy, ui
 from feedback_analytics.classify import insight, service
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ui import classifier
-from feedback_analytics.ui import overview as view
 
 lang = ui.current_language()
 st.title(t("categories.title", lang))
-data = view.store_facts()
+data = ui.store_facts()
 if data.frame.empty:
     st.info(t("categories.empty", lang), icon=":material/inbox:")
     st.stop()

@@ -19,7 +19,7 @@ if summary.is_empty:
     st.info(t("home.empty", lang), icon=":material/inbox:")
     if may_open(ui.require_viewer().role, "import"):
         st.page_link(
-            "views/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
+            "views/import.py", label=t("home.go_import", lang), icon=":material/upload_file:"
         )
 else:
     records, uncategorised, surveys = st.columns(3)

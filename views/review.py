@@ -6,7 +6,6 @@ from feedback_analytics import privacy, ui
 from feedback_analytics.classify.service import UnknownRecord
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ui import classifier
-from feedback_analytics.ui import overview as view
 
 lang = ui.current_language()
 st.title(t("review.title", lang))
@@ -64,7 +63,7 @@ with st.expander(t("review.why", lang)):
         for term, weight in reasons:
             st.text(f"{term}  (+{format_number(weight, lang, decimals=3)})")
 
-options = sorted(set(classifier.known_categories(view.store_facts())) | {suggested})
+options = sorted(set(classifier.known_categories(ui.store_facts())) | {suggested})
 # Widgets keyed per record: each record starts from its own suggestion and an empty name.
 with st.form(f"review_form_{feedback_id}"):
     chosen = st.selectbox(

@@ -5,15 +5,15 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from feedback_analytics import operations, privacy, ui
+from feedback_analytics import privacy, ui
 from feedback_analytics.i18n import format_number, t
+from feedback_analytics.metrics import operations
 from feedback_analytics.ui import operations as ops
-from feedback_analytics.ui import overview as view
 
 lang = ui.current_language()
 tz = ui.settings().tz
 st.title(t("satisfaction.title", lang))
-data = view.store_facts()
+data = ui.store_facts()
 if data.frame.empty:
     st.info(t("overview.empty", lang), icon=":material/inbox:")
     st.stop()

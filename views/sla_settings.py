@@ -11,13 +11,12 @@ from feedback_analytics import sla, ui
 from feedback_analytics.db.models import PRIORITIES
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import t
-from feedback_analytics.ui import operations as ops
 
 lang = ui.current_language()
 viewer = ui.require_viewer()
 st.title(t("sla_settings.title", lang))
 st.caption(t("sla_settings.intro", lang))
-current = ops.policy()
+current = ui.policy()
 
 with st.form("sla_settings"):
     st.subheader(t("sla_settings.targets", lang))
@@ -78,7 +77,7 @@ if saved:
     except ActionableError as exc:
         st.error(str(exc), icon=":material/error:")
     else:
-        ops.forget_policy()
+        ui.forget_policy()
         st.success(t("sla_settings.saved" if changed else "sla_settings.unchanged", lang))
 
 with st.expander(t("sla_settings.holiday_list", lang, year=datetime.now().year)):

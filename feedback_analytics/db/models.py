@@ -30,6 +30,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 CHANNELS = ("email", "hotline", "web_form")
 PRIORITIES = ("urgent", "high", "normal", "low")
+# The priority of a new record that names none (METRICS.md).
+DEFAULT_PRIORITY = "normal"
 STATUSES = ("new", "acknowledged", "in_progress", "resolved", "closed")
 CATEGORY_SOURCES = ("human", "model")
 ROLES = ("admin", "manager", "quality", "staff")
@@ -164,7 +166,7 @@ class Feedback(Base):
     predicted_category: Mapped[str | None] = mapped_column(Text)
     predicted_confidence: Mapped[float | None] = mapped_column(Float, index=True)
     predicted_by: Mapped[str | None] = mapped_column(String(64))
-    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    priority: Mapped[str] = mapped_column(String(8), default=DEFAULT_PRIORITY)
     department: Mapped[str | None] = mapped_column(Text)
     assignee: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="new")

@@ -14,8 +14,7 @@ from feedback_analytics import metrics
 from feedback_analytics.classify import registry, service
 from feedback_analytics.classify.insight import ModelTerms
 from feedback_analytics.db import Feedback
-from feedback_analytics.ui.data import get_engine, settings
-from feedback_analytics.ui.overview import StoreFacts, _events_of
+from feedback_analytics.ui.data import StoreFacts, _events_of, get_engine, settings
 from feedback_analytics.ui.session import require_viewer
 
 # Who acts in the app until sign-in names the person (issue 5's access control).
@@ -114,12 +113,15 @@ def known_categories(data: StoreFacts) -> list[str]:
 
 def category_months(data: StoreFacts, months: list[str]) -> pd.DataFrame:
     """Return intake per month and category over `months` (month, value, count)."""
-    return _category_months(settings().db_url, data.version, data.as_of, tuple(months))
+    url = settings().db_url
+    return _category_months(url, data.version, data.as_of, data.policy_json, tuple(months))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _category_months(url: str, version: str, as_of: Any, months: tuple[str, ...]) -> pd.DataFrame:
-    events = _events_of(url, version, as_of, settings().ack_target_hours)
+def _category_months(
+    url: str, version: str, as_of: Any, policy_json: str, months: tuple[str, ...]
+) -> pd.DataFrame:
+    events = _events_of(url, version, as_of, policy_json)
     return metrics.intake_by_month(
         events, dimension="category", months=list(months), tz=settings().tz
     )

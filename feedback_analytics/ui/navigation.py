@@ -13,17 +13,36 @@ from feedback_analytics.i18n import t
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page file, its address, its title and description keys in the catalogue, its icon."""
+    """A page: its address, its icon, whether it is the default one. Its file under views/
+    and its title and description keys in the catalogue carry the address's name, so that
+    file, address and title agree: /sla-settings is views/sla_settings.py, nav.sla_settings."""
 
-    path: str
     url_path: str
-    title_key: str
-    about_key: str
     icon: str
     default: bool = False
 
+    @property
+    def name(self) -> str:
+        """Return the page's name: its address with "_" for "-" ("home" for the default)."""
+        return self.url_path.replace("-", "_") or "home"
 
-# A new page is one file under views/ and one entry here (with its texts in i18n.CATALOGUE).
+    @property
+    def path(self) -> str:
+        """Return the page's file, relative to app.py."""
+        return f"views/{self.name}.py"
+
+    @property
+    def title_key(self) -> str:
+        """Return the catalogue key of the page's title."""
+        return f"nav.{self.name}"
+
+    @property
+    def about_key(self) -> str:
+        """Return the catalogue key of what the page is for."""
+        return f"about.{self.name}"
+
+
+# A new page is one file under views/ and one entry here (with its texts in the catalogue).
 # The folder is not called pages/: next to app.py, a pages/ folder puts Streamlit in its older
 # pages-folder mode for a server's first run, and a shared link such as /monthly?month=2026-10
 # then opens with "Page not found". Should one come back, a url_path must also differ from
@@ -31,47 +50,21 @@ class PageSpec:
 # /x for its older pages-folder mode (the first run of a server, every AppTest run), and a
 # match there runs the page without app.py, so without the language switch and navigation.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("views/home.py", "", "nav.home", "about.home", ":material/home:", default=True),
-    PageSpec(
-        "views/overview.py", "monthly", "nav.overview", "about.overview", ":material/monitoring:"
-    ),
-    PageSpec("views/intake.py", "intake", "nav.intake", "about.intake", ":material/inbox:"),
-    PageSpec(
-        "views/processing.py", "sla", "nav.processing", "about.processing", ":material/timer:"
-    ),
-    PageSpec(
-        "views/satisfaction.py",
-        "satisfaction",
-        "nav.satisfaction",
-        "about.satisfaction",
-        ":material/sentiment_satisfied:",
-    ),
-    PageSpec(
-        "views/categories.py",
-        "categories",
-        "nav.categories",
-        "about.categories",
-        ":material/category:",
-    ),
-    PageSpec("views/review.py", "review", "nav.review", "about.review", ":material/rule:"),
-    PageSpec(
-        "views/model.py", "classifier", "nav.model", "about.model", ":material/model_training:"
-    ),
-    PageSpec(
-        "views/import_data.py", "import", "nav.import", "about.import", ":material/upload_file:"
-    ),
-    PageSpec("views/new_feedback.py", "new", "nav.new", "about.new", ":material/add_comment:"),
-    PageSpec("views/survey.py", "survey", "nav.survey", "about.survey", ":material/reviews:"),
-    PageSpec("views/record.py", "record", "nav.record", "about.record", ":material/article:"),
-    PageSpec(
-        "views/sla_settings.py",
-        "sla-settings",
-        "nav.sla_settings",
-        "about.sla_settings",
-        ":material/tune:",
-    ),
-    PageSpec("views/users.py", "users", "nav.users", "about.users", ":material/group:"),
-    PageSpec("views/audit.py", "audit", "nav.audit", "about.audit", ":material/policy:"),
+    PageSpec("", ":material/home:", default=True),
+    PageSpec("monthly", ":material/monitoring:"),
+    PageSpec("intake", ":material/inbox:"),
+    PageSpec("sla", ":material/timer:"),
+    PageSpec("satisfaction", ":material/sentiment_satisfied:"),
+    PageSpec("categories", ":material/category:"),
+    PageSpec("review", ":material/rule:"),
+    PageSpec("classifier", ":material/model_training:"),
+    PageSpec("import", ":material/upload_file:"),
+    PageSpec("new", ":material/add_comment:"),
+    PageSpec("survey", ":material/reviews:"),
+    PageSpec("record", ":material/article:"),
+    PageSpec("sla-settings", ":material/tune:"),
+    PageSpec("users", ":material/group:"),
+    PageSpec("audit", ":material/policy:"),
 )
 
 

@@ -12,34 +12,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from feedback_analytics import charts, metrics, operations, sla
+from feedback_analytics import charts, metrics, sla
 from feedback_analytics.db import SurveyResponse
 from feedback_analytics.i18n import MISSING, format_number, t
-from feedback_analytics.ui.data import get_engine, settings
-from feedback_analytics.ui.overview import StoreFacts, records
+from feedback_analytics.metrics import operations
+from feedback_analytics.ui.data import StoreFacts, get_engine, records, settings
 from feedback_analytics.ui.tables import show_table
 
 # The records behind a chart: at most this many are listed (newest first).
 RECORDS_SHOWN = 200
 MONTH_CHOICES = (3, 6, 12, 24)
-
-
-@st.cache_data(ttl=10, show_spinner=False)
-def _policy(url: str) -> sla.SlaPolicy:
-    with Session(get_engine()) as session:
-        return sla.load_policy(session)
-
-
-def policy() -> sla.SlaPolicy:
-    """Return the SLA policy every instance uses (read again after at most 10 s)."""
-    return _policy(settings().db_url)
-
-
-def forget_policy() -> None:
-    """Drop the cached policy after this instance saved a new one."""
-    _policy.clear()
 
 
 # The processing figures of a million records take seconds: computed once per data version,

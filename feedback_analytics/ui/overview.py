@@ -7,74 +7,41 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
-from feedback_analytics import charts, facts, kpis, metrics, privacy, store
+from feedback_analytics import charts, facts, kpis, metrics, privacy
 from feedback_analytics import downloads as downloads_module
 from feedback_analytics.access import Viewer
 from feedback_analytics.filters import Filters
 from feedback_analytics.i18n import format_datetime, format_number, t
-from feedback_analytics.ui.data import get_engine, settings
+from feedback_analytics.ui.data import (
+    StoreFacts,
+    _events_of,
+    _facts_of,
+    records,
+    settings,
+)
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
 
-# Figures are computed as of now, rounded down to this step (a pandas frequency).
-AS_OF_STEP = "5min"
-# Other processes import too: the version is read again after this many seconds.
-_VERSION_TTL_SECONDS = 10
 
-
-@dataclass(frozen=True)
-class StoreFacts:
-    """The facts of every stored record, their data version, and the instant of the figures."""
-
-    frame: pd.DataFrame
-    version: str
-    as_of: datetime
-
-
-@st.cache_data(ttl=_VERSION_TTL_SECONDS, show_spinner=False)
-def _version_of(url: str) -> str:
-    with Session(get_engine()) as session:
-        return str(facts.data_version(session))
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _facts_of(url: str, version: str) -> pd.DataFrame:
-    snapshot = facts.FactsSnapshot(get_engine(), Path(settings().cache_dir))
-    frame, _ = snapshot.load()
-    return frame
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _events_of(url: str, version: str, as_of: datetime, target: float) -> metrics.RecordEvents:
-    return metrics.RecordEvents.of(_facts_of(url, version), as_of=as_of, target_hours=target)
-
-
-def store_facts() -> StoreFacts:
-    """Return the facts of the store as of this minute (a new minute or version: new facts)."""
-    url = settings().db_url
-    get_engine()
-    version = _version_of(url)
-    # Figures are as of the last AS_OF_STEP, so that the caches below serve that long.
-    as_of = pd.Timestamp.now(tz=settings().tz).floor(AS_OF_STEP).to_pydatetime()
-    return StoreFacts(_facts_of(url, version), version, as_of)
-
-
+# Cached per data version, as_of step and policy (as JSON), shared by every session.
 @st.cache_data(max_entries=64, show_spinner=False)
 def _overview(
-    url: str, version: str, as_of: datetime, month: str, trend: tuple[str, ...], filters: Filters
+    url: str,
+    version: str,
+    as_of: datetime,
+    policy_json: str,
+    month: str,
+    trend: tuple[str, ...],
+    filters: Filters,
 ) -> metrics.Overview:
-    target = settings().ack_target_hours
-    events = _events_of(url, version, as_of, target)
     return metrics.month_overview(
-        events,
+        _events_of(url, version, as_of, policy_json),
         month=month,
         tz=settings().tz,
         trend=trend,
@@ -85,15 +52,27 @@ def _overview(
 def month_overview(
     data: StoreFacts, *, month: str, trend: list[str], filters: Filters
 ) -> metrics.Overview:
-    """Return the month's overview for the filters (cached per data version, minute, filters)."""
-    return _overview(settings().db_url, data.version, data.as_of, month, tuple(trend), filters)
+    """Return the month's overview for the filters (cached per data version, step, policy,
+    filters)."""
+    return _overview(*_key(data), month, tuple(trend), filters)
+
+
+def _key(data: StoreFacts) -> tuple[str, str, datetime, str]:
+    """Return what the figures of `data` depend on: the store, its version, as_of, policy."""
+    return settings().db_url, data.version, data.as_of, data.policy_json
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _cohort_ids(
-    url: str, version: str, as_of: datetime, cohort: str, month: str, filters: Filters
+    url: str,
+    version: str,
+    as_of: datetime,
+    policy_json: str,
+    cohort: str,
+    month: str,
+    filters: Filters,
 ) -> np.ndarray:
-    events = _events_of(url, version, as_of, settings().ack_target_hours)
+    events = _events_of(url, version, as_of, policy_json)
     frame = _facts_of(url, version)
     mask = metrics.cohort_mask(events, cohort=cohort, month=month, tz=settings().tz)
     kept = filters.mask(frame)
@@ -105,28 +84,28 @@ def _cohort_ids(
 
 def cohort_ids(data: StoreFacts, *, cohort: str, month: str, filters: Filters) -> np.ndarray:
     """Return the ids of the records behind a number, newest received first (cached)."""
-    return _cohort_ids(settings().db_url, data.version, data.as_of, cohort, month, filters)
-
-
-def records(ids: np.ndarray) -> pd.DataFrame:
-    """Return the records with these ids (no personal data), in that order."""
-    with Session(get_engine()) as session:
-        return store.records_by_id(session, [int(value) for value in ids])
+    return _cohort_ids(*_key(data), cohort, month, filters)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _first_records(
-    url: str, version: str, as_of: datetime, cohort: str, month: str, filters: Filters, count: int
+    url: str,
+    version: str,
+    as_of: datetime,
+    policy_json: str,
+    cohort: str,
+    month: str,
+    filters: Filters,
+    count: int,
 ) -> pd.DataFrame:
-    return records(_cohort_ids(url, version, as_of, cohort, month, filters)[:count])
+    return records(_cohort_ids(url, version, as_of, policy_json, cohort, month, filters)[:count])
 
 
 def first_records(
     data: StoreFacts, *, cohort: str, month: str, filters: Filters, count: int
 ) -> pd.DataFrame:
     """Return the newest `count` records behind a number (cached like cohort_ids)."""
-    url = settings().db_url
-    return _first_records(url, data.version, data.as_of, cohort, month, filters, count)
+    return _first_records(*_key(data), cohort, month, filters, count)
 
 
 @dataclass(frozen=True)
@@ -571,9 +550,7 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
             key=f"download_report_{suffix}",
         )
     # The month's records are found when the button is pressed, not on every run.
-    month_records = functools.partial(
-        _cohort_ids, settings().db_url, data.version, data.as_of, "intake", overview.month, filters
-    )
+    month_records = functools.partial(_cohort_ids, *_key(data), "intake", overview.month, filters)
     for column, fmt in zip(columns[2:], downloads_module.DOWNLOAD_FORMATS, strict=False):
         column.download_button(
             t(f"overview.download_month_{fmt}", lang),

@@ -32,7 +32,7 @@ def fresh_caches() -> None:
 @pytest.fixture
 def import_page(app: AppTest) -> AppTest:
     """The app on the Import page."""
-    app.switch_page("views/import_data.py").run()
+    app.switch_page("views/import.py").run()
     assert not app.exception
     return app
 

@@ -12,7 +12,7 @@ from feedback_analytics.classify import registry, service
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
 
-PAGES = ("views/categories.py", "views/review.py", "views/model.py")
+PAGES = ("views/categories.py", "views/review.py", "views/classifier.py")
 
 
 def shown_text(at: AppTest) -> str:
@@ -113,7 +113,7 @@ def test_why_this_category_lists_the_words_of_the_text(
 def test_the_model_page_retrains_compares_and_activates(
     trained_store: str, store_engine: Engine
 ) -> None:
-    at = open_page("views/model.py")
+    at = open_page("views/classifier.py")
     shown = texts(at)
     assert f"Active model {trained_store}" in shown
     assert at.dataframe[0].value["label"].tolist()[0] != ""
@@ -135,7 +135,7 @@ def test_the_model_page_retrains_compares_and_activates(
 
 
 def test_retraining_without_labels_says_why(store_engine: Engine) -> None:
-    at = open_page("views/model.py")
+    at = open_page("views/classifier.py")
     at.button(key="retrain").click().run()
     assert not at.exception
     assert "at least 2 categories" in texts(at)

@@ -28,7 +28,7 @@ def test_the_model_page_says_which_model_stands_in_and_the_review_queue_keeps_wo
             .values(blob=b"PK\x03\x04 cut off by a failing disk")
         )
     at = new_app("admin").run()
-    at.switch_page("views/model.py").run()
+    at.switch_page("views/classifier.py").run()
     assert not at.exception, at.exception
     [error] = [e.value for e in at.error]
     assert f"The active model {broken} cannot be loaded" in error and previous in error

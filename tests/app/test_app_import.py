@@ -44,7 +44,7 @@ def test_upload_check_import_then_home_counts_the_new_records(
     at = new_app().run()
     assert metric(at, "Feedback records") == "1"  # now cached until an import clears it
 
-    at.switch_page("views/import_data.py").run()
+    at.switch_page("views/import.py").run()
     upload(at, "october.csv", MIXED)
     preview = at.dataframe[0].value
     assert list(preview["external_id"]) == ["A-1", "A-2", "A-3", "A-4"]

@@ -58,7 +58,7 @@ def test_processing_lists_breached_feedback_and_the_settings_change_the_target(
             {"received_at": NOW - timedelta(hours=1)},
         ],
     )
-    at = open_page("views/processing.py")
+    at = open_page("views/sla.py")
     labels = [tab.label for tab in at.tabs]
     assert labels == ["Breached (1)", "At risk (1)", "Past the promised time (0)"]
 
@@ -71,7 +71,7 @@ def test_processing_lists_breached_feedback_and_the_settings_change_the_target(
         assert [e.actor for e in events] == ["manager@example.test"]
 
     st.cache_data.clear()
-    again = open_page("views/processing.py")
+    again = open_page("views/sla.py")
     # At 120 h the 100-hour-old record is at risk, no longer breached; 40 h is neither.
     assert [tab.label for tab in again.tabs] == [
         "Breached (0)",
@@ -131,6 +131,6 @@ def test_satisfaction_shows_csat_comments_and_masks_contacts_in_them(
 
 def test_staff_cannot_open_the_managers_pages(store_engine: Engine) -> None:
     at = new_app("staff").run()
-    for path in ("views/intake.py", "views/processing.py", "views/sla_settings.py"):
+    for path in ("views/intake.py", "views/sla.py", "views/sla_settings.py"):
         at.switch_page(path).run()
         assert "cannot open this page" in at.error[0].value

@@ -22,7 +22,7 @@ def overview(query: dict[str, str] | None = None) -> AppTest:
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("views/overview.py").run()
+    at.switch_page("views/monthly.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -121,7 +121,7 @@ def test_the_records_table_shows_no_personal_data(store_engine: Engine) -> None:
 
 def test_the_page_speaks_vietnamese(stored: Engine) -> None:
     at = overview({"month": "2026-10", "lang": "vi"})
-    assert at.title[0].value == "Tổng quan"
+    assert at.title[0].value == "Tổng quan tháng"
     assert any(m.value == "33,3%" for m in at.metric)
 
 

@@ -42,7 +42,7 @@ def test_language_switch_changes_the_text_and_the_query(app: AppTest) -> None:
 
 def test_language_stays_when_the_page_changes(app: AppTest) -> None:
     app.radio(key="lang").set_value("vi").run()
-    app.switch_page("views/import_data.py").run()
+    app.switch_page("views/import.py").run()
     assert not app.exception
     assert app.title[0].value == "Nhập dữ liệu phản hồi"
     assert app.radio(key="lang").value == "vi"
@@ -143,7 +143,7 @@ def test_a_database_lost_while_the_app_runs_is_a_message_and_it_comes_back(
     monkeypatch.setenv("FEEDBACK_DB_URL", str(make_url(pg_database_url).set(database=name)))
     get_settings.cache_clear()
     at = new_app("manager").run()
-    at.switch_page("views/overview.py").run()
+    at.switch_page("views/monthly.py").run()
     assert not at.exception and not at.error
 
     # The server stops taking connections to it and drops those it had (as a restart does).
@@ -166,4 +166,4 @@ def test_a_database_lost_while_the_app_runs_is_a_message_and_it_comes_back(
         connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
     at.run()
     assert not at.exception and not at.error
-    assert at.title[0].value == "Overview"
+    assert at.title[0].value == "Monthly overview"

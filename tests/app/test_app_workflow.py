@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from feedback_analytics.classify import service
 from feedback_analytics.db import AuditEvent, Customer, Feedback
 
-NEW = "views/new_feedback.py"
+NEW = "views/new.py"
 RECORD = "views/record.py"
 STEP_BUTTONS = {
     "Acknowledge",

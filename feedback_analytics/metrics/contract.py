@@ -13,33 +13,30 @@ The command line, the pages and the report files all read these, and nothing els
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from statistics import NormalDist
+from datetime import datetime, tzinfo
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from feedback_analytics.ingest.values import TIMESTAMPS
-
-TIMESTAMP_COLUMNS = TIMESTAMPS
-RECORD_COLUMNS = (
-    *TIMESTAMP_COLUMNS,
-    "channel",
-    "category",
-    "category_source",
-    "priority",
-    "satisfaction_score",
+from feedback_analytics.metrics.rules import (
+    DIMENSIONS,
+    EVENT_COLUMNS,
+    RECORD_COLUMNS,
+    SATISFIED_SCORES,
+    TIMESTAMP_COLUMNS,
+    UNCATEGORISED,
+    month_bounds,
+    percentage,
+    shift_month,
+    survey_time,
+    trailing_months,
+    utc_instant,
 )
-# Events that have not happened yet at as_of; due_at is a promise, so it is never masked.
-EVENT_COLUMNS = ("acknowledged_at", "resolved_at", "responded_at", "surveyed_at")
-UNCATEGORISED = "uncategorised"
-SATISFIED_SCORES = (4, 5)
-# The columns a report can be broken down by, and the filters of the pages.
-DIMENSIONS = ("channel", "category", "priority", "department", "product")
+from feedback_analytics.sla import SlaPolicy, flat_policy
+
 # The records behind each number of a month (see cohort_mask).
 COHORTS = (
     "intake",
@@ -60,7 +57,6 @@ COHORTS = (
 )
 _NS_PER_HOUR = 3_600 * 10**9
 _NAT = np.datetime64("NaT", "ns")
-_UTC = UTC
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Share:
     @property
     def pct(self) -> float | None:
         """Return 100 * count / of, None over nothing."""
-        return _percentage(self.count, self.of)
+        return percentage(self.count, self.of)
 
 
 @dataclass(frozen=True)
@@ -100,67 +96,16 @@ class MonthFigures:
         }
 
 
-def month_bounds(month: str, tz: tzinfo) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Return the UTC start (inclusive) and end (exclusive) of a "YYYY-MM" local month."""
-    try:
-        if len(month) != 7 or month[4] != "-":
-            raise ValueError(month)
-        year, number = int(month[:4]), int(month[5:])
-        start = datetime(year, number, 1, tzinfo=tz)
-    except ValueError as error:
-        raise ValueError(f"month must be YYYY-MM, got {month!r}") from error
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=tz)
-    return pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC")
-
-
-def shift_month(month: str, months: int) -> str:
-    """Return the "YYYY-MM" month `months` after (or, negative, before) `month`."""
-    start, _ = month_bounds(month, _UTC)
-    index = start.year * 12 + start.month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_of(moment: datetime, tz: tzinfo) -> str:
-    """Return the "YYYY-MM" company-local month of an aware instant."""
-    return moment.astimezone(tz).strftime("%Y-%m")
-
-
-def last_complete_month(as_of: datetime, tz: tzinfo) -> str:
-    """Return the last month that ended at or before as_of, in company time."""
-    return shift_month(month_of(as_of, tz), -1)
-
-
-def trailing_months(month: str, count: int = 12) -> list[str]:
-    """Return the `count` months ending with `month`, oldest first."""
-    return [shift_month(month, offset) for offset in range(1 - count, 1)]
-
-
-def hours_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Return `end - start` in calendar hours as floats (NaN where either is absent)."""
-    return (end - start).dt.total_seconds() / 3600
-
-
-def percentile(values: Sequence[float] | pd.Series | np.ndarray, q: float) -> float | None:
-    """Return the q-th percentile (0-100, linear interpolation) of the values, None if none."""
-    array = np.asarray(values, dtype="float64")
-    array = array[~np.isnan(array)]
-    if array.size == 0:
-        return None
-    return float(np.percentile(array, q))
-
-
 def monthly_report(
     records: pd.DataFrame | RecordEvents,
     *,
     month: str,
     as_of: datetime | None = None,
     tz: tzinfo,
-    ack_target_hours: float = 48.0,
+    policy: SlaPolicy | None = None,
 ) -> dict[str, Any]:
     """Return the `report --json` object of METRICS.md for one company-local month."""
-    figures = monthly_figures(
-        records, months=[month], as_of=as_of, tz=tz, ack_target_hours=ack_target_hours
-    )
+    figures = monthly_figures(records, months=[month], as_of=as_of, tz=tz, policy=policy)
     return figures[month][None].report
 
 
@@ -170,7 +115,7 @@ def monthly_figures(
     months: Sequence[str],
     tz: tzinfo,
     as_of: datetime | None = None,
-    ack_target_hours: float = 48.0,
+    policy: SlaPolicy | None = None,
     by: str | None = None,
     selection: np.ndarray | None = None,
 ) -> dict[str, dict[Any, MonthFigures]]:
@@ -181,7 +126,7 @@ def monthly_figures(
     With `by`, each value that a kept record holds (None for an empty cell) gets the figures
     of the records holding it, whether or not any of them falls in the month.
     """
-    events = RecordEvents.prepare(records, as_of=as_of, ack_target_hours=ack_target_hours)
+    events = RecordEvents.prepare(records, as_of=as_of, policy=policy, tz=tz)
     months = sorted(set(months))
     starts, ends = _bounds(months, tz)
     keep = events.touching(starts[0], ends[-1])
@@ -208,12 +153,12 @@ def cohort_mask(
     month: str,
     tz: tzinfo,
     as_of: datetime | None = None,
-    ack_target_hours: float = 48.0,
+    policy: SlaPolicy | None = None,
 ) -> np.ndarray:
     """Return a boolean array: which records are behind the month's `cohort` (see COHORTS)."""
     if cohort not in COHORTS:
         raise ValueError(f"unknown cohort {cohort!r}; expected one of {', '.join(COHORTS)}")
-    e = RecordEvents.prepare(records, as_of=as_of, ack_target_hours=ack_target_hours)
+    e = RecordEvents.prepare(records, as_of=as_of, policy=policy, tz=tz)
     start, end = (_ns(bound) for bound in month_bounds(month, tz))
     received = e.exists & (e.received >= start) & (e.received < end)
     resolved = (e.resolved >= start) & (e.resolved < end)
@@ -239,32 +184,7 @@ def cohort_mask(
     return np.asarray(masks[cohort](), dtype=bool)
 
 
-def wilson_interval(
-    successes: int, trials: int, *, confidence: float = 0.95
-) -> tuple[float, float] | None:
-    """Return the Wilson score interval of a proportion, in percent; None over no trials."""
-    if trials == 0:
-        return None
-    if not 0 <= successes <= trials:
-        raise ValueError(f"successes must be within 0..{trials}, got {successes}")
-    # The closed form (Wilson 1927); the normal quantile comes from the standard library,
-    # which spares the dashboard importing SciPy (over a second) for one number.
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    share = successes / trials
-    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
-    margin = (z / (1 + z * z / trials)) * math.sqrt(
-        share * (1 - share) / trials + z * z / (4 * trials * trials)
-    )
-    return 100 * max(0.0, centre - margin), 100 * min(1.0, centre + margin)
-
-
 # --- the engine -------------------------------------------------------------------------
-
-
-def _utc_instant(moment: datetime) -> pd.Timestamp:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("as_of must be an aware datetime")
-    return pd.Timestamp(moment).tz_convert("UTC")
 
 
 def _ns(moment: pd.Timestamp) -> np.datetime64:
@@ -285,10 +205,6 @@ def _bounds(months: Sequence[str], tz: tzinfo) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _percentage(part: int, whole: int) -> float | None:
-    return None if whole == 0 else 100 * part / whole
-
-
 @dataclass(frozen=True)
 class RecordEvents:
     """Each record's events as of an instant and its standing against the targets: the
@@ -296,6 +212,7 @@ class RecordEvents:
 
     as_of_moment: datetime
     as_of: np.datetime64
+    policy: SlaPolicy  # the targets and clock `within`, `breached` and `pending` follow
     exists: np.ndarray
     received: np.ndarray
     resolved: np.ndarray
@@ -327,55 +244,66 @@ class RecordEvents:
         records: pd.DataFrame | RecordEvents,
         *,
         as_of: datetime | None,
-        ack_target_hours: float = 48.0,
+        policy: SlaPolicy | None = None,
+        tz: tzinfo | None = None,
     ) -> RecordEvents:
         """Return the records' events as of `as_of` (records already prepared: themselves)."""
         if isinstance(records, RecordEvents):
-            if as_of is not None and _ns(_utc_instant(as_of)) != records.as_of:
+            if as_of is not None and _ns(utc_instant(as_of)) != records.as_of:
                 raise ValueError("these records were prepared as of another instant")
+            if policy is not None and policy != records.policy:
+                raise ValueError("these records were prepared under another SLA policy")
             return records
         if as_of is None:
             raise ValueError("as_of is required")
-        return cls.of(records, as_of=as_of, target_hours=ack_target_hours)
+        return cls.of(records, as_of=as_of, policy=policy, tz=tz)
 
     @classmethod
-    def of(cls, records: pd.DataFrame, *, as_of: datetime, target_hours: float) -> RecordEvents:
-        """Return the events of a frame of records (RECORD_COLUMNS) as of `as_of`."""
+    def of(
+        cls,
+        records: pd.DataFrame,
+        *,
+        as_of: datetime,
+        policy: SlaPolicy | None = None,
+        tz: tzinfo | None = None,
+    ) -> RecordEvents:
+        """Return the events of a frame of records (RECORD_COLUMNS) as of `as_of`, measured
+        against `policy` (default: 48 h for every priority, in calendar hours); `tz`, the
+        company's, is needed when the policy counts working hours."""
         missing = [column for column in RECORD_COLUMNS if column not in records.columns]
         if missing:
             raise ValueError(f"records lack the columns {missing}")
-        instant = _ns(_utc_instant(as_of))
+        policy = policy or flat_policy()
+        instant = _ns(utc_instant(as_of))
         stamps = {column: _stamps(records[column]) for column in TIMESTAMP_COLUMNS}
         received = stamps["received_at"]
         # The survey time is chosen before as_of hides anything, then hidden itself if later.
-        survey_time = stamps["surveyed_at"].copy()
-        for fallback in ("responded_at", "resolved_at"):
-            absent = np.isnat(survey_time)
-            survey_time[absent] = stamps[fallback][absent]
+        survey = _hidden_after(_stamps(survey_time(records)), instant)
         events = {column: _hidden_after(stamps[column], instant) for column in EVENT_COLUMNS}
-        survey_time = _hidden_after(survey_time, instant)
         acknowledged, resolved = events["acknowledged_at"], events["resolved_at"]
         due = stamps["due_at"]
 
-        target = np.timedelta64(round(target_hours * _NS_PER_HOUR), "ns")
         is_acknowledged = ~np.isnat(acknowledged)
         delay = acknowledged - received
-        overdue = (instant - received) > target
+        late_ack, overdue = _against_ack_target(
+            policy, records["priority"], received, acknowledged, instant, tz
+        )
         score = np.asarray(records["satisfaction_score"].to_numpy(dtype="float64", na_value=np.nan))
-        responded = ~np.isnan(score) & ~np.isnat(survey_time)
+        responded = ~np.isnan(score) & ~np.isnat(survey)
         columns = ("channel", "category", "priority", *DIMENSIONS)
         return cls(
             as_of_moment=as_of,
             as_of=instant,
+            policy=policy,
             exists=received <= instant,
             received=received,
             resolved=resolved,
-            survey_time=survey_time,
+            survey_time=survey,
             ack_hours=_hours(delay),
             resolution_hours=_hours(resolved - received),
             score=score,
-            within=is_acknowledged & (delay <= target),
-            breached=(is_acknowledged & (delay > target)) | (~is_acknowledged & overdue),
+            within=is_acknowledged & ~late_ack,
+            breached=(is_acknowledged & late_ack) | (~is_acknowledged & overdue),
             pending=~is_acknowledged & ~overdue,
             eta_given=~np.isnat(due),
             on_time=resolved <= due,
@@ -409,10 +337,16 @@ class RecordEvents:
         arrays = {
             name: getattr(self, name)[rows]
             for name in self.__dataclass_fields__
-            if name not in {"as_of_moment", "as_of", "codes"}
+            if name not in {"as_of_moment", "as_of", "policy", "codes"}
         }
         codes = {name: (values[rows], labels) for name, (values, labels) in self.codes.items()}
-        return RecordEvents(as_of_moment=self.as_of_moment, as_of=self.as_of, codes=codes, **arrays)
+        return RecordEvents(
+            as_of_moment=self.as_of_moment,
+            as_of=self.as_of,
+            policy=self.policy,
+            codes=codes,
+            **arrays,
+        )
 
     def as_of_text(self, tz: tzinfo) -> str:
         """Return as_of in ISO 8601 in company time, as the report shows it."""
@@ -427,6 +361,34 @@ def _factorised(values: pd.Series) -> tuple[np.ndarray, list[str]]:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         labels = [str(value) for value in uniques]
     return np.asarray(codes, dtype=np.int64), labels
+
+
+def _against_ack_target(
+    policy: SlaPolicy,
+    priority: pd.Series,
+    received: np.ndarray,
+    acknowledged: np.ndarray,
+    instant: np.datetime64,
+    tz: tzinfo | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return per record whether it was acknowledged after the target of its priority, and
+    whether more than that target had passed by `instant`, on the policy's clock."""
+    target = policy.ack_target_series(priority).to_numpy()
+    if not policy.calendar.enabled:
+        # Calendar hours in whole nanoseconds, so that exactly the target is within.
+        limit = np.round(target * _NS_PER_HOUR).astype("timedelta64[ns]")
+        return (acknowledged - received) > limit, (instant - received) > limit
+    if tz is None:
+        raise ValueError("the working-hours calendar needs the company time zone (tz)")
+
+    def aware(stamps: np.ndarray) -> pd.Series:
+        return pd.Series(pd.DatetimeIndex(stamps).tz_localize("UTC"))
+
+    start = aware(received)
+    ack_hours = policy.elapsed_hours(start, aware(acknowledged), tz).to_numpy()
+    age_hours = policy.elapsed_hours(start, aware(np.full_like(received, instant)), tz)
+    # NaN (not acknowledged) compares False: a missing acknowledgement is no late one.
+    return ack_hours > target, age_hours.to_numpy() > target
 
 
 def _hidden_after(stamps: np.ndarray, instant: np.datetime64) -> np.ndarray:
@@ -561,7 +523,7 @@ class _Aggregate:
                     "within_sla": int(within[index]),
                     "breached": int(breached[index]),
                     "pending": int(pending[index]),
-                    "compliance_pct": _percentage(
+                    "compliance_pct": percentage(
                         int(within[index]), int(within[index] + breached[index])
                     ),
                 },
@@ -571,7 +533,7 @@ class _Aggregate:
                     "p90_hours": resolution_hours[index][1],
                     "on_time": int(on_time[index]),
                     "late": int(late[index]),
-                    "on_time_pct": _percentage(
+                    "on_time_pct": percentage(
                         int(on_time[index]), int(on_time[index] + late[index])
                     ),
                 },
@@ -579,8 +541,8 @@ class _Aggregate:
                 "satisfaction": {
                     "responses": n_responses,
                     "mean_score": float(score_sum[index] / n_responses) if n_responses else None,
-                    "csat_pct": _percentage(int(satisfied[index]), n_responses),
-                    "response_rate_pct": _percentage(int(rated[index]), int(resolved_count[index])),
+                    "csat_pct": percentage(int(satisfied[index]), n_responses),
+                    "response_rate_pct": percentage(int(rated[index]), int(resolved_count[index])),
                 },
             }
             result.setdefault(month, {})[key] = MonthFigures(
@@ -602,6 +564,7 @@ class Overview:
     months: list[str]  # the trend, oldest first: by default `month` and the 11 before it
     figures: dict[str, MonthFigures]  # per month of `months`, and of `month` and the one before
     breakdowns: dict[str, dict[Any, MonthFigures]]  # per DIMENSION, per value, for `month`
+    policy: SlaPolicy  # the SLA policy the acknowledgement figures were measured against
 
     @property
     def current(self) -> MonthFigures:
@@ -620,7 +583,7 @@ def month_overview(
     month: str,
     tz: tzinfo,
     as_of: datetime | None = None,
-    ack_target_hours: float = 48.0,
+    policy: SlaPolicy | None = None,
     trend_months: int = 12,
     trend: Sequence[str] | None = None,
     dimensions: Sequence[str] = DIMENSIONS,
@@ -628,7 +591,7 @@ def month_overview(
 ) -> Overview:
     """Return the month's figures, the trend (`trend`, else the `trend_months` up to `month`)
     and the month's breakdowns by each dimension."""
-    events = RecordEvents.prepare(records, as_of=as_of, ack_target_hours=ack_target_hours)
+    events = RecordEvents.prepare(records, as_of=as_of, policy=policy, tz=tz)
     months = sorted(set(trend) if trend else trailing_months(month, trend_months))
     wanted = sorted({*months, month, shift_month(month, -1)})
     figures = monthly_figures(events, months=wanted, tz=tz, selection=selection)
@@ -649,15 +612,8 @@ def month_overview(
         months=months,
         figures={name: by_key[None] for name, by_key in figures.items()},
         breakdowns=breakdowns,
+        policy=events.policy,
     )
-
-
-def months_between(first: str, last: str) -> list[str]:
-    """Return the months from `first` to `last`, both included, oldest first."""
-    start, _ = month_bounds(first, _UTC)
-    end, _ = month_bounds(last, _UTC)
-    count = (end.year - start.year) * 12 + end.month - start.month + 1
-    return [shift_month(first, offset) for offset in range(max(count, 0))]
 
 
 def intake_by_month(

@@ -18,7 +18,19 @@ from datetime import datetime, tzinfo
 import numpy as np
 import pandas as pd
 
-from feedback_analytics.metrics import EVENT_COLUMNS, SATISFIED_SCORES, UNCATEGORISED, percentile
+from feedback_analytics.metrics.rules import (
+    SATISFIED_SCORES,
+    UNCATEGORISED,
+    csat_pct,
+    happened,
+    month_number,
+    month_numbers,
+    percentage,
+    percentile,
+    received_by,
+    share_pct,
+    survey_time,
+)
 from feedback_analytics.sla import SlaPolicy
 
 PERIODS = ("day", "week", "month")
@@ -53,11 +65,6 @@ def period_start(stamps: pd.Series, period: str, tz: tzinfo) -> pd.Series:
     raise ValueError(f"unknown period {period!r}; expected one of {', '.join(PERIODS)}")
 
 
-def received(facts: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
-    """Return the records that exist at `as_of` (received at or before it)."""
-    return facts[facts["received_at"] <= pd.Timestamp(as_of)]
-
-
 def labelled(facts: pd.DataFrame, dimension: str) -> pd.Series:
     """Return the values of `dimension` as the pages count them: an empty category is
     "uncategorised", another empty value ""."""
@@ -76,7 +83,7 @@ def volume(
 ) -> pd.DataFrame:
     """Return the records received per period (from local `since`), and per value of `by`:
     columns period, [value,] count; periods and values without records are left out."""
-    kept = received(facts, as_of)
+    kept = received_by(facts, as_of)
     starts = period_start(kept["received_at"], period, tz)
     if since is not None:
         kept, starts = kept[starts >= since], starts[starts >= since]
@@ -91,7 +98,7 @@ def weekday_hour(
     facts: pd.DataFrame, *, tz: tzinfo, as_of: datetime, since: pd.Timestamp | None = None
 ) -> pd.DataFrame:
     """Return the records received per local weekday (rows, Monday first) and hour (columns)."""
-    kept = received(facts, as_of)
+    kept = received_by(facts, as_of)
     local = _local(kept["received_at"], tz)
     if since is not None:
         local = local[local >= since]
@@ -142,7 +149,7 @@ def spikes(
     if period not in SPIKE_PERIODS:
         raise ValueError(f"spikes are checked per {' or '.join(SPIKE_PERIODS)}, not {period!r}")
     windows = spike_windows(period, as_of, tz, history or SPIKE_HISTORY[period])
-    kept = received(facts, as_of)
+    kept = received_by(facts, as_of)
     local = _local(kept["received_at"], tz)
     category = labelled(kept, "category")
     columns = {}
@@ -174,16 +181,6 @@ def spikes(
         }
     )
     return result.sort_values(["flagged", "z"], ascending=False, ignore_index=True)
-
-
-def happened(facts: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
-    """Return the records that exist at `as_of`, with every event stamped after it absent."""
-    kept = received(facts, as_of).copy()
-    limit = pd.Timestamp(as_of)
-    for column in EVENT_COLUMNS:
-        if column in kept:
-            kept[column] = kept[column].where(kept[column] <= limit)
-    return kept
 
 
 def durations(
@@ -237,38 +234,26 @@ def time_summary(frame: pd.DataFrame, column: str, by: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["value", "n", "median_hours", "p90_hours"])
 
 
-def _pct(kept: pd.Series) -> float | None:
-    known = kept.dropna()
-    return None if known.empty else float(100 * known.astype(bool).mean())
-
-
-def _month_numbers(stamps: pd.Series, tz: tzinfo) -> np.ndarray:
-    """Return year * 100 + month of each instant in company time (0 where there is none)."""
-    local = stamps.dt.tz_convert(tz)
-    numbers = local.dt.year * 100 + local.dt.month
-    return numbers.fillna(0).to_numpy(dtype=np.int64)
-
-
 def compliance_trend(frame: pd.DataFrame, *, months: Sequence[str], tz: tzinfo) -> pd.DataFrame:
     """Return per month: acknowledgement compliance of the records received in it, and
     resolution within target and on-time (promised time) of those resolved in it; with n."""
     # Months as numbers, not text: formatting a million timestamps costs seconds.
-    received_month = _month_numbers(frame["received_at"], tz)
-    resolved_month = _month_numbers(frame["resolved_at"], tz)
+    received_month = month_numbers(frame["received_at"], tz)
+    resolved_month = month_numbers(frame["resolved_at"], tz)
     rows = []
     for month in months:
-        number = int(month[:4]) * 100 + int(month[5:7])
+        number = month_number(month)
         intake = frame[received_month == number]
         resolved = frame[resolved_month == number]
         rows.append(
             {
                 "month": month,
                 "ack_n": int(intake["ack_within"].notna().sum()),
-                "ack_pct": _pct(intake["ack_within"]),
+                "ack_pct": share_pct(intake["ack_within"]),
                 "resolution_n": int(resolved["resolution_within"].notna().sum()),
-                "resolution_pct": _pct(resolved["resolution_within"]),
+                "resolution_pct": share_pct(resolved["resolution_within"]),
                 "on_time_n": int(resolved["on_time"].notna().sum()),
-                "on_time_pct": _pct(resolved["on_time"]),
+                "on_time_pct": share_pct(resolved["on_time"]),
             }
         )
     return pd.DataFrame(rows)
@@ -320,17 +305,12 @@ def work_lists(
     }
 
 
-def survey_time(facts: pd.DataFrame) -> pd.Series:
-    """Return each record's survey time: surveyed_at, else responded_at, else resolved_at."""
-    return facts["surveyed_at"].fillna(facts["responded_at"]).fillna(facts["resolved_at"])
-
-
 def responses(
     facts: pd.DataFrame, *, as_of: datetime, start: pd.Timestamp, end: pd.Timestamp
 ) -> pd.DataFrame:
     """Return the survey responses (scored records) whose survey time is in [start, end) and
     not after `as_of`, with their `survey_time`."""
-    kept = received(facts, as_of)
+    kept = received_by(facts, as_of)
     kept = kept[kept["satisfaction_score"].notna()].assign(survey_time=survey_time(kept))
     inside = (kept["survey_time"] >= start) & (kept["survey_time"] < end)
     return kept[inside & (kept["survey_time"] <= pd.Timestamp(as_of))]
@@ -363,9 +343,9 @@ def satisfaction(
     return Satisfaction(
         responses=len(scores),
         mean_score=float(scores.mean()) if len(scores) else None,
-        csat_pct=_pct(scores.isin(SATISFIED_SCORES)) if len(scores) else None,
+        csat_pct=csat_pct(scores),
         resolved=len(resolved),
-        response_rate_pct=float(100 * surveyed.mean()) if len(resolved) else None,
+        response_rate_pct=percentage(int(surveyed.sum()), len(resolved)),
         distribution={s: int((scores == s).sum()) for s in range(1, 6)},
     )
 
@@ -377,7 +357,7 @@ def satisfaction_by(answered: pd.DataFrame, by: str) -> pd.DataFrame:
         {
             "responses": groups.size(),
             "mean_score": groups.mean(),
-            "csat_pct": groups.apply(lambda s: 100 * s.isin(SATISFIED_SCORES).mean()),
+            "csat_pct": groups.apply(csat_pct),
         }
     )
     return table.rename_axis("value").reset_index().sort_values("responses", ascending=False)

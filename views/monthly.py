@@ -12,12 +12,10 @@ tz = ui.settings().tz
 target = format_number(ui.settings().ack_target_hours, lang)
 
 st.title(t("overview.title", lang))
-data = view.store_facts()
+data = ui.store_facts()
 if data.frame.empty:
     st.info(t("overview.empty", lang), icon=":material/inbox:")
-    st.page_link(
-        "views/import_data.py", label=t("home.go_import", lang), icon=":material/upload_file:"
-    )
+    st.page_link("views/import.py", label=t("home.go_import", lang), icon=":material/upload_file:")
     st.stop()
 
 with st.sidebar:

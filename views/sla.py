@@ -5,20 +5,20 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from feedback_analytics import operations, ui
+from feedback_analytics import ui
 from feedback_analytics.i18n import t
+from feedback_analytics.metrics import operations
 from feedback_analytics.ui import operations as ops
-from feedback_analytics.ui import overview as view
 
 lang = ui.current_language()
 tz = ui.settings().tz
 st.title(t("processing.title", lang))
-data = view.store_facts()
+data = ui.store_facts()
 if data.frame.empty:
     st.info(t("overview.empty", lang), icon=":material/inbox:")
     st.stop()
 
-policy = ops.policy()
+policy = data.policy
 st.caption(
     t(
         "processing.calendar_on" if policy.calendar.enabled else "processing.calendar_off",
@@ -37,7 +37,7 @@ for tab, (name, ids) in zip(tabs, lists.items(), strict=True):
         st.caption(t(f"processing.list_help.{name}", lang))
         if len(ids):
             listed = ids.to_numpy()[: ops.RECORDS_SHOWN]
-            shown = ops.records(listed)
+            shown = ui.records(listed)
             ages = frame.set_index("id")["age_hours"]
             shown.insert(0, "age_hours", ages.loc[listed].round(1).to_numpy())
             ui.show_table(shown, lang)
