@@ -104,8 +104,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "overview.interval": {"en": "95 % CI {low}–{high} %", "vi": "KTC 95 % {low}–{high} %"},
     "overview.show_records": {"en": "Records", "vi": "Bản ghi"},
     "overview.scorecard": {
-        "en": "Policy scorecard ({target} h acknowledgement)",
-        "vi": "Thẻ điểm chính sách (xác nhận trong {target} giờ)",
+        "en": "Policy scorecard ({targets})",
+        "vi": "Thẻ điểm chính sách ({targets})",
     },
     "overview.trends": {"en": "Trends", "vi": "Xu hướng"},
     "overview.trend_kpis": {"en": "Figures to chart", "vi": "Chỉ số cần vẽ"},
@@ -304,12 +304,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "kpi.ack_compliance": {"en": "Acknowledged on time", "vi": "Xác nhận đúng hạn"},
     "kpi.ack_compliance.help": {
-        "en": "100 × acknowledged within the target (48 h by default) ÷ (acknowledged within "
-        "the target + breached), records received in the month. Breached includes records "
-        "still not acknowledged once the target has passed.",
-        "vi": "100 × số được xác nhận trong thời hạn (mặc định 48 giờ) ÷ (số xác nhận trong "
-        "hạn + số quá hạn), tính trên các phản hồi nhận trong tháng. Quá hạn gồm cả phản hồi "
-        "đã quá thời hạn mà vẫn chưa được xác nhận.",
+        "en": "100 × acknowledged within the target of the record's priority (SLA settings) ÷ "
+        "(acknowledged within the target + breached), records received in the month. Breached "
+        "includes records still not acknowledged once the target has passed.",
+        "vi": "100 × số được xác nhận trong thời hạn theo mức ưu tiên của phản hồi (cài đặt "
+        "SLA) ÷ (số xác nhận trong hạn + số quá hạn), tính trên các phản hồi nhận trong tháng. "
+        "Quá hạn gồm cả phản hồi đã quá thời hạn mà vẫn chưa được xác nhận.",
     },
     "kpi.ack_median": {"en": "Time to acknowledge (median)", "vi": "Thời gian xác nhận (trung vị)"},
     "kpi.ack_median.help": {
@@ -376,10 +376,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Xác nhận trong thời hạn",
     },
     "scorecard.acknowledged_within_target.help": {
-        "en": "Records received in the month and acknowledged within the target (48 h by "
-        "default), of those acknowledged or already past the target.",
-        "vi": "Số phản hồi nhận trong tháng được xác nhận trong thời hạn (mặc định 48 giờ), "
-        "trên tổng số đã được xác nhận hoặc đã quá thời hạn.",
+        "en": "Records received in the month and acknowledged within the target of their "
+        "priority (SLA settings), of those acknowledged or already past the target.",
+        "vi": "Số phản hồi nhận trong tháng được xác nhận trong thời hạn theo mức ưu tiên "
+        "(cài đặt SLA), trên tổng số đã được xác nhận hoặc đã quá thời hạn.",
     },
     "scorecard.eta_given": {
         "en": "Promised a resolution time",
@@ -1334,14 +1334,14 @@ CATALOGUE.update(
         },
         "sla_settings.intro": {
             "en": (
-                "Every app instance uses these targets. The policy promises an "
-                "acknowledgement within 48 hours, counted in calendar hours; the "
-                "monthly report keeps counting that way."
+                "Every page, the monthly report, report --json and every app instance "
+                "measure against these targets. The policy promises an acknowledgement "
+                "within 48 hours, counted in calendar hours: the default for every priority."
             ),
             "vi": (
-                "Mọi phiên bản ứng dụng dùng chung các chỉ tiêu này. Chính sách cam kết"
-                " xác nhận trong 48 giờ, tính theo giờ lịch; báo cáo tháng vẫn tính như"
-                " vậy."
+                "Mọi trang, báo cáo tháng, report --json và mọi phiên bản ứng dụng đều đo"
+                " theo các chỉ tiêu này. Chính sách cam kết xác nhận trong 48 giờ, tính theo"
+                " giờ lịch: mặc định cho mọi mức ưu tiên."
             ),
         },
         "sla_settings.targets": {
@@ -1860,6 +1860,30 @@ CATALOGUE.update(
                 "Không tải được mô hình đang dùng {broken} và không có mô hình trước đó thay "
                 "thế: không bản ghi nào được phân loại. Hãy huấn luyện mô hình mới."
             ),
+        },
+    }
+)
+
+# The SLA targets the figures were measured against (issue 16).
+CATALOGUE.update(
+    {
+        "sla.targets_flat": {
+            "en": "acknowledgement within {hours} h, in {clock}",
+            "vi": "xác nhận trong {hours} giờ, tính theo {clock}",
+        },
+        "sla.targets_by_priority": {
+            "en": "acknowledgement within {targets}, in {clock}",
+            "vi": "xác nhận trong {targets}, tính theo {clock}",
+        },
+        "sla.target_item": {
+            "en": "{hours} h ({priority})",
+            "vi": "{hours} giờ ({priority})",
+        },
+        "sla.clock.calendar": {"en": "calendar hours", "vi": "giờ lịch"},
+        "sla.clock.working": {"en": "working hours", "vi": "giờ làm việc"},
+        "sla.applied": {
+            "en": "Targets applied: {targets}.",
+            "vi": "Chỉ tiêu áp dụng: {targets}.",
         },
     }
 )

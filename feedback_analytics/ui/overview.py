@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from feedback_analytics import charts, facts, kpis, metrics, privacy
+from feedback_analytics import charts, facts, kpis, metrics, privacy, sla
 from feedback_analytics import downloads as downloads_module
 from feedback_analytics.access import Viewer
 from feedback_analytics.filters import Filters
@@ -283,6 +283,8 @@ def kpi_cards(overview: metrics.Overview, lang: str) -> None:
         change = kpi.change(current, previous)
         sample = kpi.sample(current)
         help_lines = [t(f"kpi.{kpi.key}.help", lang)]
+        if kpi.cohort == "acknowledgement_due":
+            help_lines.append(_targets_applied(overview, lang))
         if sample is not None:
             help_lines.append(t("overview.n", lang, n=format_number(sample, lang)))
         if kpi.small_sample(current):
@@ -579,10 +581,16 @@ def _report_bytes(overview: metrics.Overview, suffix: str, lang: str, viewer: Vi
     return render_report(overview, f".{suffix}", lang=lang, tz=settings().tz)
 
 
-def definitions(lang: str) -> None:
-    """Render how each number is defined: the cohorts, each KPI's and promise's formula."""
+def _targets_applied(overview: metrics.Overview, lang: str) -> str:
+    return t("sla.applied", lang, targets=sla.describe_targets(overview.policy, lang))
+
+
+def definitions(overview: metrics.Overview, lang: str) -> None:
+    """Render how each number is defined: the cohorts, the SLA targets applied, each KPI's and
+    promise's formula."""
     with st.expander(t("report.definitions", lang), icon=":material/menu_book:"):
         st.write(t("report.cohorts", lang, zone=settings().timezone))
+        st.write(_targets_applied(overview, lang))
         for kpi in kpis.KPIS:
             st.markdown(f"**{t(f'kpi.{kpi.key}', lang)}**: {t(f'kpi.{kpi.key}.help', lang)}")
         for name in _SCORECARD_COHORTS:
