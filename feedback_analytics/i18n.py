@@ -304,12 +304,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "kpi.ack_compliance": {"en": "Acknowledged on time", "vi": "Xác nhận đúng hạn"},
     "kpi.ack_compliance.help": {
-        "en": "100 × acknowledged within the target (48 h by default) ÷ (acknowledged within "
-        "the target + breached), records received in the month. Breached includes records "
-        "still not acknowledged once the target has passed.",
-        "vi": "100 × số được xác nhận trong thời hạn (mặc định 48 giờ) ÷ (số xác nhận trong "
-        "hạn + số quá hạn), tính trên các phản hồi nhận trong tháng. Quá hạn gồm cả phản hồi "
-        "đã quá thời hạn mà vẫn chưa được xác nhận.",
+        "en": "100 × acknowledged within the target of the record's priority (SLA settings) ÷ "
+        "(acknowledged within the target + breached), records received in the month. Breached "
+        "includes records still not acknowledged once the target has passed.",
+        "vi": "100 × số được xác nhận trong thời hạn theo mức ưu tiên của phản hồi (cài đặt "
+        "SLA) ÷ (số xác nhận trong hạn + số quá hạn), tính trên các phản hồi nhận trong tháng. "
+        "Quá hạn gồm cả phản hồi đã quá thời hạn mà vẫn chưa được xác nhận.",
     },
     "kpi.ack_median": {"en": "Time to acknowledge (median)", "vi": "Thời gian xác nhận (trung vị)"},
     "kpi.ack_median.help": {
@@ -376,10 +376,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Xác nhận trong thời hạn",
     },
     "scorecard.acknowledged_within_target.help": {
-        "en": "Records received in the month and acknowledged within the target (48 h by "
-        "default), of those acknowledged or already past the target.",
-        "vi": "Số phản hồi nhận trong tháng được xác nhận trong thời hạn (mặc định 48 giờ), "
-        "trên tổng số đã được xác nhận hoặc đã quá thời hạn.",
+        "en": "Records received in the month and acknowledged within the target of their "
+        "priority (SLA settings), of those acknowledged or already past the target.",
+        "vi": "Số phản hồi nhận trong tháng được xác nhận trong thời hạn theo mức ưu tiên "
+        "(cài đặt SLA), trên tổng số đã được xác nhận hoặc đã quá thời hạn.",
     },
     "scorecard.eta_given": {
         "en": "Promised a resolution time",
