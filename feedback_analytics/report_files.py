@@ -1,7 +1,8 @@
 """The monthly report a manager forwards: an XLSX workbook or one offline HTML page.
 
 Both hold the same content, read from an Overview: the key figures against the month
-before, the policy scorecard, the trend, the breakdowns and how each number is defined.
+before, the policy scorecard, the trend, the breakdowns and how each number is defined,
+with the SLA targets and clock the acknowledgement figures were measured against.
 A file is written whole or not at all (a temporary file in the same directory, then
 os.replace), so a reader never finds half a report.
 """
@@ -14,7 +15,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import time, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,7 @@ class _Content:
         self.scorecard = current.scorecard()
         self.dimensions = [name for name in REPORT_DIMENSIONS if name in overview.breakdowns]
         self.breakdowns = {name: breakdown_rows(overview, name) for name in self.dimensions}
+        self.policy = overview.policy.describe()
 
     def t(self, key: str, **kwargs: object) -> str:
         return t(key, self.lang, **kwargs)
@@ -179,10 +181,53 @@ class _Content:
         )
 
     def definitions(self) -> list[tuple[str, str]]:
-        return [(self.t(f"kpi.{kpi.key}"), self.t(f"kpi.{kpi.key}.help")) for kpi in KPIS] + [
-            (self.t(f"scorecard.{name}"), self.t(f"scorecard.{name}.help"))
-            for name in self.scorecard
-        ]
+        """Return (name, definition) pairs: each KPI, each promise, then the SLA policy the
+        acknowledgement figures were measured against."""
+        return (
+            [(self.t(f"kpi.{kpi.key}"), self.t(f"kpi.{kpi.key}.help")) for kpi in KPIS]
+            + [
+                (self.t(f"scorecard.{name}"), self.t(f"scorecard.{name}.help"))
+                for name in self.scorecard
+            ]
+            + [
+                (self.t("report.sla.ack_targets"), self.ack_targets()),
+                (self.t("report.sla.clock"), self.clock()),
+            ]
+        )
+
+    def ack_targets(self) -> str:
+        """Return the sentence naming the acknowledgement target of each priority."""
+        targets = "; ".join(
+            self.t(
+                "report.sla.ack_target",
+                priority=self.t(f"priority.{priority}"),
+                hours=_hours(hours, self.lang),
+            )
+            for priority, hours in self.policy["ack_hours"].items()
+        )
+        return self.t("report.sla.ack_targets.text", targets=targets)
+
+    def clock(self) -> str:
+        """Return how the hours towards a target are counted: calendar or working hours."""
+        if self.policy["clock"] == "calendar":
+            return self.t("report.sla.clock.calendar")
+        calendar = self.policy["calendar"]
+        holidays = "excluded" if calendar["public_holidays"] else "included"
+        return self.t(
+            "report.sla.clock.working",
+            start=_clock_time(calendar["day_start"]),
+            end=_clock_time(calendar["day_end"]),
+            days=self.weekdays(calendar["weekdays"]),
+            holidays=self.t(f"report.sla.holidays.{holidays}"),
+        )
+
+    def weekdays(self, days: list[int]) -> str:
+        """Return working days as a range ("Monday to Friday") when they run on, else a list."""
+        days = sorted(days)
+        names = [self.t(f"weekday.{day}") for day in days]
+        if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+            return self.t("report.sla.day_range", first=names[0], last=names[-1])
+        return ", ".join(names)
 
 
 # --- HTML -------------------------------------------------------------------------------
@@ -548,6 +593,17 @@ class _SheetNames:
             name = base[: _SHEET_NAME_LIMIT - len(suffix)] + suffix
         self.used.add(name.lower())
         return name
+
+
+def _hours(hours: float, lang: str) -> str:
+    """Return a target in hours as the language writes numbers (4, 1.5; vi 1,5)."""
+    decimals = next(d for d in (0, 1, 2) if round(hours, d) == round(hours, 2))
+    return format_number(hours, lang, decimals=decimals)
+
+
+def _clock_time(value: str) -> str:
+    """Return a time of day from the policy's description ("08:00:00") as HH:MM."""
+    return time.fromisoformat(value).strftime("%H:%M")
 
 
 def _lower_first(text: str) -> str:
