@@ -1887,3 +1887,50 @@ CATALOGUE.update(
         },
     }
 )
+
+# The report files' definitions: the SLA targets applied and how their hours were counted.
+CATALOGUE.update(
+    {
+        "report.sla.ack_targets": {
+            "en": "Acknowledgement targets",
+            "vi": "Thời hạn xác nhận",
+        },
+        "report.sla.ack_targets.text": {
+            "en": "A record counts as acknowledged on time when it is acknowledged within the "
+            "target of its priority: {targets}.",
+            "vi": "Phản hồi được xác nhận đúng hạn khi được xác nhận trong thời hạn theo mức "
+            "ưu tiên của nó: {targets}.",
+        },
+        "report.sla.ack_target": {
+            "en": "{priority} {hours} h",
+            "vi": "{priority} {hours} giờ",
+        },
+        "report.sla.clock": {
+            "en": "Hours counted",
+            "vi": "Cách tính giờ",
+        },
+        "report.sla.clock.calendar": {
+            "en": "Calendar hours: every hour counts, nights, weekends and public holidays "
+            "included.",
+            "vi": "Giờ lịch: mọi giờ đều được tính, kể cả ban đêm, cuối tuần và ngày lễ.",
+        },
+        "report.sla.clock.working": {
+            "en": "Working hours: only the hours from {start} to {end} on working days "
+            "({days}) count. {holidays}",
+            "vi": "Giờ làm việc: chỉ tính các giờ từ {start} đến {end} của ngày làm việc "
+            "({days}). {holidays}",
+        },
+        "report.sla.day_range": {
+            "en": "{first} to {last}",
+            "vi": "{first} đến {last}",
+        },
+        "report.sla.holidays.excluded": {
+            "en": "Vietnamese public holidays are days off and do not count.",
+            "vi": "Ngày lễ của Việt Nam là ngày nghỉ và không được tính.",
+        },
+        "report.sla.holidays.included": {
+            "en": "Public holidays count like any other working day.",
+            "vi": "Ngày lễ được tính như mọi ngày làm việc khác.",
+        },
+    }
+)
