@@ -11,6 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from feedback_analytics.downloads import spreadsheet_cells, to_spreadsheet
+from feedback_analytics.ingest.pipeline import neutralise_formula
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 FRAME = pd.DataFrame(
@@ -38,6 +39,24 @@ FRAME = pd.DataFrame(
 def test_cells_a_spreadsheet_would_run_are_neutralised(cell: str, shown: str) -> None:
     cells = spreadsheet_cells(FRAME, HCM)
     assert cells.loc[FRAME["external_id"] == cell, "external_id"].item() == shown
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("\t=1+1", "'\t=1+1"),
+        ('\r=HYPERLINK("http://x")', '\'\r=HYPERLINK("http://x")'),
+        ("\t@SUM(A1)", "'\t@SUM(A1)"),
+        ("\r\n-2", "'\r\n-2"),
+        ("a\t=1", "a\t=1"),
+        ("", ""),
+    ],
+)
+def test_a_tab_or_carriage_return_before_a_formula_is_neutralised(cell: str, written: str) -> None:
+    assert neutralise_formula(cell) == written
+    data = to_spreadsheet(pd.DataFrame({"external_id": [cell]}), "csv", tz=HCM)
+    read_back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert read_back["external_id"].item() == written
 
 
 def test_times_are_company_time_and_empty_stays_empty() -> None:

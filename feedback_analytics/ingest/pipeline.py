@@ -558,6 +558,11 @@ def rejects_to_csv(result: FileResult | ImportResult, *, neutralise: bool = True
     return out.getvalue().encode("utf-8-sig")
 
 
+# What a spreadsheet may read as the start of a formula (OWASP's CSV injection list): the
+# formula signs, and a tab or carriage return, which spreadsheets skip before such a sign.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def neutralise_formula(cell: str) -> str:
     """Return the cell with a leading apostrophe when a spreadsheet would run it."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell
