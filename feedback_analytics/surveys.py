@@ -106,9 +106,9 @@ def find_feedback(session: Session, query: str, *, limit: int = SEARCH_LIMIT) ->
     if len(digits) >= 9 and len(digits) >= len(text.replace(" ", "")) - 4:
         conditions.append(_digits(Customer.phone).like(f"%{digits[-9:]}"))
     if len(text) >= 2:
-        pattern = f"%{text.replace('%', '').replace('_', '')}%"
-        conditions.append(Customer.name.ilike(pattern))
-        conditions.append(Customer.email.ilike(pattern))
+        # % and _ are the letters typed, not LIKE's wildcards: "%%" finds no one.
+        conditions.append(Customer.name.icontains(text, autoescape=True))
+        conditions.append(Customer.email.icontains(text, autoescape=True))
     rows = session.scalars(
         select(Feedback.id)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)

@@ -143,7 +143,13 @@ def test_an_overlong_comment_is_refused_saying_the_limit(
         ("0912345678", ["F-1"]),
         ("an.nguyen@example.vn", ["F-1"]),
         ("Bình", ["F-2"]),
+        ("an.nguyen@", ["F-1"]),
         ("nobody", []),
+        # LIKE's wildcards are letters typed, never "anyone".
+        ("%%", []),
+        ("__", []),
+        ("%an%", []),
+        ("an_nguyen", []),
         ("", []),
     ],
 )
