@@ -38,6 +38,12 @@ FORMATS = {
     ".ndjson": "jsonl",
 }
 csv.field_size_limit(sys.maxsize)
+# A record file has about 25 columns and a channel file a few more. Exports with thousands of
+# extra columns are read (they are ignored with one warning); a header beyond these caps is a
+# broken export or an attack, and each column costs memory in every row read.
+MAX_COLUMNS = 10_000
+# The longest CSV header row read: MAX_COLUMNS columns of long names fit in it.
+HEADER_CHARS = 1_048_576
 
 
 @dataclass
@@ -222,7 +228,12 @@ def fingerprint(binary: IO[bytes], *, file_name: str, encoding: str | None) -> s
 
 def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
     """Return the header's layout onto `spec`'s columns, or raise FileUnreadable for a missing
-    or repeated column."""
+    or repeated column, or a header of more than MAX_COLUMNS columns."""
+    if len(header) > MAX_COLUMNS:
+        raise FileUnreadable(
+            f"the header has {len(header):,} columns, more than the {MAX_COLUMNS:,} a file may "
+            "have: keep only the columns the file needs"
+        )
     names = ["" if h is None else str(h) for h in header]
     positions: dict[str, int] = {}
     warnings: list[str] = []
@@ -390,7 +401,12 @@ class Reader:
 
     def _open_csv(self) -> Layout:
         self.digest = scan(self.binary, self.encoding) if self.verify else ""
-        sample = self._read_text(65536)
+        sample = self._read_text(HEADER_CHARS + 1)
+        if len(sample) > HEADER_CHARS and not any(end in sample for end in "\r\n"):
+            raise FileUnreadable(
+                f"the header row is longer than {HEADER_CHARS:,} characters (a record file's "
+                "header is a few hundred): keep only the columns the file needs"
+            )
         first_line = sample.splitlines()[0] if sample.splitlines() else ""
         self.delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         try:

@@ -111,6 +111,31 @@ def test_unreadable_headers(sqlite_engine: Engine, header: bytes, phrase: str) -
     assert result.unreadable is not None and phrase in result.unreadable
 
 
+def _wide_header(columns: int) -> bytes:
+    names = ["external_id", "channel", "received_at", "current_feature"]
+    names += [f"c{i}" for i in range(columns - 4)]
+    return (",".join(names) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("columns", "phrase"),
+    [
+        # Its header row alone is over a megabyte: refused for that, not for a column that a
+        # cut-off sample made look repeated.
+        (200_000, "the header row is longer than 1,048,576 characters"),
+        (20_004, "the header has 20,004 columns, more than the 10,000 a file may have"),
+    ],
+)
+def test_a_header_past_the_caps_is_refused_saying_which(
+    sqlite_engine: Engine, columns: int, phrase: str
+) -> None:
+    result = imported(sqlite_engine, _wide_header(columns) + b"A,email,2026-09-30,x\n")
+    assert result.unreadable is not None
+    assert (
+        phrase in result.unreadable and "keep only the columns the file needs" in result.unreadable
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "fields"),
     [(b"A,email,2026-09-30\n", 3), (b"A,email,2026-09-30,x,extra\n", 5)],
