@@ -8,12 +8,14 @@ a text, add its entry to messages.pot, run `pybabel update -i feedback_analytics
 -d feedback_analytics/locale --no-fuzzy-matching` and fill in its msgstr in every messages.po.
 
 Pure functions and data: the pages look text up with `t(key, lang)` and format values with
-`format_number`, `format_date` and `format_datetime`, so no page spells out a sentence or a
-separator of its own.
+`format_number`, `format_percent`, `format_date` and `format_datetime` (Babel, from the locale's
+CLDR data), so no page spells out a sentence or a separator of its own.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import string
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
@@ -21,6 +23,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
+import babel.dates
+import babel.numbers
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -31,10 +36,11 @@ MISSING = "—"
 LOCALE_DIR = resources.files("feedback_analytics") / "locale"
 DOMAIN = "messages"
 
-_NUMBER_SEPARATORS = {"en": (",", "."), "vi": (".", ",")}  # (thousands, decimal)
-_DATE_FORMATS = {"en": "%Y-%m-%d", "vi": "%d/%m/%Y"}
-# The same patterns in the notation of st.column_config.DatetimeColumn (moment.js).
-_TABLE_DATETIME_PATTERNS = {"en": "YYYY-MM-DD HH:mm", "vi": "DD/MM/YYYY HH:mm"}
+# Date patterns in CLDR notation; Babel fills them with the locale's data. English pages write
+# ISO 8601 (CLDR's en M/d/yy reads as month first, which readers in Vietnam take for day
+# first), Vietnamese the day-first dd/MM/yyyy of its administrative texts.
+_DATE_PATTERNS = {"en": "yyyy-MM-dd", "vi": "dd/MM/yyyy"}
+_TIME_PATTERN = "HH:mm"
 
 
 def _checked(lang: str) -> str:
@@ -103,33 +109,55 @@ def pick_language(requested: str | None, browser_locale: str | None = None) -> s
     return DEFAULT_LANGUAGE
 
 
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_checked(lang))
+
+
+@functools.cache
+def _number_pattern(decimals: int, *, percent: bool = False) -> babel.numbers.NumberPattern:
+    fraction = "." + "0" * decimals if decimals > 0 else ""
+    return babel.numbers.parse_pattern(f"#,##0{fraction}{'%' if percent else ''}")
+
+
 def format_number(value: float | None, lang: str, *, decimals: int = 0) -> str:
     """Return `value` with the language's separators (en 1,234.5; vi 1.234,5), or MISSING."""
-    if value is None:
+    # NaN is how pandas holds a missing number.
+    if value is None or math.isnan(value):
         return MISSING
-    thousands, decimal = _NUMBER_SEPARATORS[_checked(lang)]
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", thousands + decimal))
+    pattern = _number_pattern(decimals)
+    return babel.numbers.format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def format_percent(value: float | None, lang: str, *, decimals: int = 0) -> str:
+    """Return a fraction as a percentage (0.875: en 87.5%, vi 87,5%), or MISSING."""
+    if value is None or math.isnan(value):
+        return MISSING
+    pattern = _number_pattern(decimals, percent=True)
+    return babel.numbers.format_percent(value, format=pattern, locale=_locale(lang))
 
 
 def format_date(value: date | None, lang: str) -> str:
     """Return the date as the language writes it (en 2026-10-01; vi 01/10/2026), or MISSING."""
     if value is None:
         return MISSING
-    return value.strftime(_DATE_FORMATS[_checked(lang)])
+    return babel.dates.format_date(value, _DATE_PATTERNS[_checked(lang)], locale=_locale(lang))
 
 
 def format_datetime(value: datetime | None, lang: str, *, tz: tzinfo | None = None) -> str:
     """Return date and minute (en 2026-10-01 00:05; vi 01/10/2026 00:05) in `tz`, or MISSING."""
     if value is None:
         return MISSING
-    if tz is not None:
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be shown in another time zone")
-        value = value.astimezone(tz)
-    return f"{format_date(value, lang)} {value:%H:%M}"
+    if tz is not None and value.tzinfo is None:
+        raise ValueError("a naive datetime cannot be shown in another time zone")
+    # With tz None Babel converts nothing: the value shows at its own clock time.
+    pattern = f"{_DATE_PATTERNS[_checked(lang)]} {_TIME_PATTERN}"
+    return babel.dates.format_datetime(value, pattern, tzinfo=tz, locale=_locale(lang))
 
 
 def table_datetime_pattern(lang: str) -> str:
     """Return the moment.js pattern for datetimes in st.dataframe columns of this language."""
-    return _TABLE_DATETIME_PATTERNS[_checked(lang)]
+    # The same pattern as format_datetime's: CLDR's yyyy and dd are moment.js's YYYY and DD;
+    # MM, HH and mm mean the same in both.
+    pattern = f"{_DATE_PATTERNS[_checked(lang)]} {_TIME_PATTERN}"
+    return pattern.translate(str.maketrans("yd", "YD"))

@@ -14,6 +14,7 @@ from feedback_analytics.i18n import (
     format_date,
     format_datetime,
     format_number,
+    format_percent,
     pick_language,
     placeholders,
     t,
@@ -96,12 +97,31 @@ def test_pick_language(requested: str | None, locale: str | None, expected: str)
         (-1234.56, "vi", 2, "-1.234,56"),
         (0.125, "en", 2, "0.12"),
         (87.5, "vi", 1, "87,5"),
+        # Rounded as written, not as the nearest binary float (2.67499…) would be.
+        (2.675, "en", 2, "2.68"),
         (None, "en", 0, "—"),
         (None, "vi", 1, "—"),
+        (float("nan"), "vi", 1, "—"),
     ],
 )
 def test_format_number(value: float | None, lang: str, decimals: int, expected: str) -> None:
     assert format_number(value, lang, decimals=decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "expected"),
+    [
+        (0.875, "en", 1, "87.5%"),
+        (0.875, "vi", 1, "87,5%"),
+        (0.875, "vi", 0, "88%"),
+        (12.3456, "en", 0, "1,235%"),
+        (0, "vi", 1, "0,0%"),
+        (None, "vi", 1, "—"),
+        (float("nan"), "en", 0, "—"),
+    ],
+)
+def test_format_percent(value: float | None, lang: str, decimals: int, expected: str) -> None:
+    assert format_percent(value, lang, decimals=decimals) == expected
 
 
 @pytest.mark.parametrize(
@@ -156,6 +176,7 @@ def test_table_datetime_pattern(lang: str, expected: str) -> None:
     "call",
     [
         lambda: format_number(1, "de"),
+        lambda: format_percent(0.5, "de"),
         lambda: format_date(date(2026, 1, 1), "de"),
         lambda: format_datetime(datetime(2026, 1, 1, tzinfo=UTC), "de"),
         lambda: table_datetime_pattern("de"),
