@@ -59,7 +59,7 @@ def catalogue_file(lang: str | None) -> Traversable:
 def read_catalogue(lang: str | None) -> Catalog:
     """Return a language's catalogue (None: the template) as Babel reads it."""
     with catalogue_file(lang).open("rb") as file:
-        return read_po(file, locale=lang, domain=DOMAIN)
+        return read_po(file, locale=lang, domain=DOMAIN, abort_invalid=True)
 
 
 def _texts(catalog: Catalog, *, source: bool = False) -> dict[str, str]:
