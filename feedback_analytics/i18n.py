@@ -4,8 +4,9 @@ The texts live in gettext catalogues that translators' tools (Poedit, Weblate, p
 locale/messages.pot is the template and locale/<lang>/LC_MESSAGES/messages.po holds one language.
 An entry's msgctxt is the key the code looks up (`t("nav.home", lang)`), its msgid the English
 text and its msgstr the text in that language; `{name}` placeholders are str.format fields. To add
-a text, add its entry to messages.pot, run `pybabel update -i feedback_analytics/locale/messages.pot
--d feedback_analytics/locale --no-fuzzy-matching` and fill in its msgstr in every messages.po.
+or reword a text, edit messages.pot, run `pybabel update -i feedback_analytics/locale/messages.pot
+-d feedback_analytics/locale`, then fill in the new msgstr and review the fuzzy ones in every
+messages.po: an empty or fuzzy msgstr shows in English and fails test_i18n.
 
 Pure functions and data: the pages look text up with `t(key, lang)` and format values with
 `format_number`, `format_percent`, `format_date` and `format_datetime` (Babel, from the locale's
