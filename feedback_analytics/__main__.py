@@ -444,6 +444,63 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sla_policy(args: argparse.Namespace) -> int:
+    """Print the stored SLA policy, after changing its targets or clock when told to."""
+    from feedback_analytics import sla
+
+    engine = _engine()
+    with Session(engine) as session, session.begin():
+        policy = sla.load_policy(session)
+        wanted = sla.changed_policy(
+            policy,
+            ack_hours=dict(args.ack_hours or []),
+            resolution_hours=dict(args.resolution_hours or []),
+            working_hours=None if args.working_hours is None else args.working_hours == "on",
+        )
+        if sla.save_policy(session, wanted, actor=_cli_actor()):
+            _say("Saved the SLA policy; every page and app instance uses it within a minute.")
+        policy = wanted
+    described = policy.describe()
+    if args.json:
+        print(json.dumps(described, ensure_ascii=False))
+        return 0
+    clock = "working hours" if policy.calendar.enabled else "calendar hours"
+    print(f"Targets in {clock}:")
+    for priority in described["ack_hours"]:
+        resolution = described["resolution_hours"][priority]
+        print(
+            f"  {priority:<7} acknowledge within {described['ack_hours'][priority]:g} h, "
+            f"resolve within {'no target' if resolution is None else f'{resolution:g} h'}"
+        )
+    if policy.calendar.enabled:
+        calendar = policy.calendar
+        days = ", ".join(WEEKDAY_NAMES[day] for day in calendar.weekdays)
+        holidays = "without" if calendar.public_holidays else "with"
+        print(
+            f"Working hours: {calendar.day_start:%H:%M}-{calendar.day_end:%H:%M} on {days}, "
+            f"{holidays} Vietnam's public holidays."
+        )
+    return 0
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _priority_hours(value: str) -> tuple[str, float]:
+    priority, equals, hours = value.partition("=")
+    try:
+        if not equals:
+            raise ValueError(value)
+        number = float(hours)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not PRIORITY=HOURS like urgent=4 (priorities: urgent, high, normal, low)"
+        ) from exc
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{value}': the hours must be a positive number")
+    return priority.strip().lower(), number
+
+
 def _month(value: str) -> str:
     from feedback_analytics.metrics import month_bounds
 
@@ -576,6 +633,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--label-column", default="category")
     sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     sub.set_defaults(func=cmd_evaluate)
+
+    sub = commands.add_parser(
+        "sla-policy",
+        help="show the SLA policy every page and report uses; change its targets or clock",
+    )
+    sub.add_argument(
+        "--ack-hours",
+        type=_priority_hours,
+        nargs="+",
+        action="extend",
+        metavar="PRIORITY=HOURS",
+        help="acknowledgement targets, e.g. urgent=4 high=8",
+    )
+    sub.add_argument(
+        "--resolution-hours",
+        type=_priority_hours,
+        nargs="+",
+        action="extend",
+        metavar="PRIORITY=HOURS",
+        help="resolution targets, e.g. urgent=24 low=240",
+    )
+    sub.add_argument(
+        "--working-hours",
+        choices=("on", "off"),
+        help="count working hours (the calendar on the SLA settings page) or calendar hours",
+    )
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_sla_policy)
 
     sub = commands.add_parser("create-user", help="add a user account that may sign in")
     sub.add_argument("--email", required=True)

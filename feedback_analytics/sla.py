@@ -23,6 +23,7 @@ from feedback_analytics import audit
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import DEFAULT_PRIORITY, PRIORITIES, AppSetting
 from feedback_analytics.errors import ActionableError
+from feedback_analytics.i18n import format_number, t
 
 KEY = "sla"
 # Resolution targets a store starts with, in calendar hours: two days for urgent feedback, then
@@ -142,6 +143,27 @@ def flat_policy(ack_hours: float = 48.0) -> SlaPolicy:
     )
 
 
+def describe_targets(policy: SlaPolicy, lang: str) -> str:
+    """Return the acknowledgement targets and the clock in words ("acknowledgement within 48 h,
+    in calendar hours"), per priority where they differ."""
+    clock = t(f"sla.clock.{'working' if policy.calendar.enabled else 'calendar'}", lang)
+    hours = {
+        p: format_number(policy.ack_hours(p), lang, decimals=_decimals(policy.ack_hours(p)))
+        for p in PRIORITIES
+    }
+    if len(set(hours.values())) == 1:
+        return t("sla.targets_flat", lang, hours=hours[PRIORITIES[0]], clock=clock)
+    targets = ", ".join(
+        t("sla.target_item", lang, hours=hours[p], priority=t(f"priority.{p}", lang).lower())
+        for p in PRIORITIES
+    )
+    return t("sla.targets_by_priority", lang, targets=targets, clock=clock)
+
+
+def _decimals(hours: float) -> int:
+    return 0 if float(hours).is_integer() else 1
+
+
 def default_policy() -> SlaPolicy:
     """Return the policy of a store that never saved one (FEEDBACK_ACK_TARGET_HOURS, 48 h)."""
     return flat_policy(get_settings().ack_target_hours)
@@ -163,6 +185,30 @@ def parse_policy(value: dict[str, Any]) -> SlaPolicy:
             for error in exc.errors()
         )
         raise InvalidPolicy(f"the SLA settings were not saved: {problems}") from None
+
+
+def changed_policy(
+    policy: SlaPolicy,
+    *,
+    ack_hours: dict[str, float] | None = None,
+    resolution_hours: dict[str, float] | None = None,
+    working_hours: bool | None = None,
+) -> SlaPolicy:
+    """Return `policy` with these targets (hours per priority) and the working-hours calendar
+    switched on or off; raise InvalidPolicy naming a wrong priority or a number out of range."""
+    changes = {"ack_hours": ack_hours or {}, "resolution_hours": resolution_hours or {}}
+    value = policy.model_dump(mode="json")
+    for which, hours in changes.items():
+        for priority, number in hours.items():
+            if priority not in PRIORITIES:
+                raise InvalidPolicy(
+                    f"the SLA settings were not saved: {priority!r} is no priority; "
+                    f"use one of {', '.join(PRIORITIES)}"
+                )
+            value["targets"][priority][which] = number
+    if working_hours is not None:
+        value["calendar"]["enabled"] = working_hours
+    return parse_policy(value)
 
 
 def save_policy(

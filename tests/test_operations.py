@@ -85,6 +85,13 @@ def test_few_records_are_never_a_spike() -> None:
     assert not found["flagged"].any()
 
 
+def _trend(records: pd.DataFrame, policy: sla.SlaPolicy, months: list[str]) -> pd.DataFrame:
+    """The Processing page's compliance trend of the records under the policy."""
+    events = metrics.RecordEvents.of(records, as_of=AS_OF, policy=policy, tz=TZ)
+    frame_ = operations.durations(records, policy, tz=TZ, as_of=AS_OF, events=events)
+    return operations.compliance_trend(frame_, events, months=months, tz=TZ)
+
+
 def test_acknowledgement_compliance_agrees_with_the_monthly_report() -> None:
     records = with_id(
         [
@@ -95,11 +102,56 @@ def test_acknowledgement_compliance_agrees_with_the_monthly_report() -> None:
             rec("2026-10-14T00:00:00Z"),  # pending
         ]
     )
-    frame_ = operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF)
-    trend = operations.compliance_trend(frame_, months=["2026-09", "2026-10"], tz=TZ)
+    trend = _trend(records, sla.default_policy(), ["2026-09", "2026-10"])
     report = metrics.monthly_report(records, month="2026-09", as_of=AS_OF, tz=TZ)
     assert trend.loc[0, "ack_pct"] == report["acknowledgement"]["compliance_pct"] == 50.0
     assert pd.isna(trend.loc[1, "ack_pct"]) and trend.loc[1, "ack_n"] == 0
+
+
+WORKING_HOURS_BY_PRIORITY = sla.parse_policy(
+    {
+        "targets": {
+            "urgent": {"ack_hours": 4},
+            "high": {"ack_hours": 8},
+            "normal": {"ack_hours": 16},
+            "low": {"ack_hours": 40},
+        },
+        "calendar": {"enabled": True},
+    }
+)
+
+
+def test_under_per_priority_working_hours_the_trend_and_the_report_agree() -> None:
+    # Thursday 1 and Friday 2 October 2026 are working days; 3 and 4 are a weekend. Working
+    # hours are 8:00-17:00 local (01:00-10:00 UTC).
+    records = with_id(
+        [
+            # urgent, 3 working hours: within 4.
+            rec("2026-10-01T01:00:00Z", priority="urgent", acknowledged_at="2026-10-01T04:00Z"),
+            # urgent, 5 working hours: breached, though 5 calendar hours are within 48.
+            rec("2026-10-01T01:00:00Z", priority="urgent", acknowledged_at="2026-10-01T06:00Z"),
+            # normal, Friday 09:00 UTC to Monday 02:00 UTC: 1 + 1 = 2 working hours, within
+            # 16 though 65 calendar hours are past the flat 48.
+            rec("2026-10-02T09:00:00Z", priority="normal", acknowledged_at="2026-10-05T02:00Z"),
+            # low, never acknowledged, 40 working hours gone by as_of: breached.
+            rec("2026-10-01T01:00:00Z", priority="low"),
+            # high, Friday 16:30 to Monday 10:00 local: 2.5 working hours, within 8.
+            rec("2026-10-02T09:30:00Z", priority="high", acknowledged_at="2026-10-05T03:00Z"),
+        ]
+    )
+    trend = _trend(records, WORKING_HOURS_BY_PRIORITY, ["2026-10"])
+    report = metrics.monthly_report(
+        records, month="2026-10", as_of=AS_OF, tz=TZ, policy=WORKING_HOURS_BY_PRIORITY
+    )
+    ack = report["acknowledgement"]
+    assert (ack["within_sla"], ack["breached"], ack["pending"]) == (3, 2, 0)
+    assert trend.loc[0, "ack_pct"] == ack["compliance_pct"] == 60.0
+    assert trend.loc[0, "ack_n"] == 5
+    frame_ = operations.durations(records, WORKING_HOURS_BY_PRIORITY, tz=TZ, as_of=AS_OF)
+    assert frame_["ack_within"].tolist() == [True, False, True, False, True]
+    # The flat default counts calendar hours: the weekend breaches, the urgent 5 h does not.
+    flat = metrics.monthly_report(records, month="2026-10", as_of=AS_OF, tz=TZ)
+    assert flat["acknowledgement"]["compliance_pct"] == 40.0
 
 
 def test_each_priority_is_measured_against_its_own_target() -> None:
@@ -238,8 +290,7 @@ def test_compliance_trend_puts_records_in_their_local_month() -> None:
             rec("2026-09-30T16:30:00Z"),  # 30 September 23:30 local, never acknowledged
         ]
     )
-    frame_ = operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF)
-    trend = operations.compliance_trend(frame_, months=["2026-09", "2026-10"], tz=TZ)
+    trend = _trend(records, sla.default_policy(), ["2026-09", "2026-10"])
     assert trend[["month", "ack_n", "ack_pct"]].to_dict("records") == [
         {"month": "2026-09", "ack_n": 1, "ack_pct": 0.0},
         {"month": "2026-10", "ack_n": 1, "ack_pct": 100.0},

@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from feedback_analytics import charts, kpis, ui
+from feedback_analytics import charts, kpis, sla, ui
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import DIMENSIONS
 from feedback_analytics.ui import overview as view
 
 lang = ui.current_language()
 tz = ui.settings().tz
-target = format_number(ui.settings().ack_target_hours, lang)
 
 st.title(t("overview.title", lang))
 data = ui.store_facts()
@@ -40,7 +39,7 @@ if filters.active:
 st.subheader(t("overview.kpis", lang))
 view.kpi_cards(overview, lang)
 
-st.subheader(t("overview.scorecard", lang, target=target))
+st.subheader(t("overview.scorecard", lang, targets=sla.describe_targets(overview.policy, lang)))
 view.scorecard(overview, lang)
 
 st.subheader(t("overview.trends", lang))
@@ -70,4 +69,4 @@ view.records_behind(data, overview, filters, lang)
 
 st.subheader(t("overview.downloads", lang))
 view.downloads(data, overview, filters, lang)
-view.definitions(lang)
+view.definitions(overview, lang)

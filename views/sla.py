@@ -27,7 +27,7 @@ st.caption(
 )
 st.page_link("views/sla_settings.py", label=t("nav.sla_settings", lang), icon=":material/tune:")
 months = ops.months_back(data, lang, key="processing_months", default=6)
-frame = ops.durations(data, policy)
+frame = ops.durations(data)
 
 st.subheader(t("processing.lists", lang))
 lists = operations.work_lists(frame, as_of=data.as_of)
@@ -51,7 +51,7 @@ by = st.segmented_control(
     format_func=lambda name: t(f"dimension.{name}", lang),
     key="processing_by",
 )
-figures = ops.processing_figures(data, policy, months=months, by=str(by))
+figures = ops.processing_figures(data, months=months, by=str(by))
 for column in ("ack_hours", "resolution_hours"):
     summary = figures[f"summary_{column}"]
     table = pd.DataFrame(
@@ -101,11 +101,7 @@ ops.chart(figure, "compliance_trend")
 picked = ops.clicked("compliance_trend")
 if picked:
     month = str(picked[0])
-    breached = frame[
-        (frame["received_at"] >= ops.start_of(month))
-        & (frame["received_at"] < ops.end_of(month))
-        & (frame["ack_within"] == False)  # noqa: E712 - None (not yet known) is not a breach
-    ]
-    ops.show_records(breached["id"], t("processing.breached_in", lang, month=month), lang)
+    breached = ops.breached_ids(data, month)
+    ops.show_records(breached, t("processing.breached_in", lang, month=month), lang)
 else:
     st.caption(t("processing.click", lang))

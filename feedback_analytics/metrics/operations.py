@@ -18,6 +18,7 @@ from datetime import datetime, tzinfo
 import numpy as np
 import pandas as pd
 
+from feedback_analytics.metrics.contract import RecordEvents, monthly_figures
 from feedback_analytics.metrics.rules import (
     SATISFIED_SCORES,
     UNCATEGORISED,
@@ -184,15 +185,26 @@ def spikes(
 
 
 def durations(
-    facts: pd.DataFrame, policy: SlaPolicy, *, tz: tzinfo, as_of: datetime
+    facts: pd.DataFrame,
+    policy: SlaPolicy,
+    *,
+    tz: tzinfo,
+    as_of: datetime,
+    events: RecordEvents | None = None,
 ) -> pd.DataFrame:
     """Return per existing record its hours to acknowledgement and resolution as the policy
     counts them, the targets of its priority, and whether each was kept (None: not yet known).
 
-    ack_within: acknowledged within the target; False too when unacknowledged past it.
+    ack_within: acknowledged within the target; False too when unacknowledged past it (the
+    contract's `within` and `breached`, so that this page and the report agree).
     resolution_within: resolved within the priority's resolution target (None without one).
     on_time: resolved at or before due_at, the time promised to the customer.
+    `events`, the facts already prepared against the policy (RecordEvents), saves preparing
+    them again.
     """
+    events = RecordEvents.prepare(
+        facts if events is None else events, as_of=as_of, policy=policy, tz=tz
+    )
     kept = happened(facts, as_of)
     now = pd.Series(pd.Timestamp(as_of), index=kept.index)
     frame = kept[["id", "received_at", "channel", "priority", "department", "product"]].copy()
@@ -200,23 +212,27 @@ def durations(
     frame["ack_hours"] = policy.elapsed_hours(kept["received_at"], kept["acknowledged_at"], tz)
     frame["resolution_hours"] = policy.elapsed_hours(kept["received_at"], kept["resolved_at"], tz)
     frame["age_hours"] = policy.elapsed_hours(kept["received_at"], now, tz)
-    frame["ack_target"] = policy.target_series(kept["priority"], "ack_hours")
+    frame["ack_target"] = policy.ack_target_series(kept["priority"])
     frame["resolution_target"] = policy.target_series(kept["priority"], "resolution_hours")
-    acknowledged = kept["acknowledged_at"].notna()
-    ack_within = pd.Series(None, index=kept.index, dtype=object)
-    ack_within[acknowledged] = frame["ack_hours"] <= frame["ack_target"]
-    ack_within[~acknowledged & (frame["age_hours"] > frame["ack_target"])] = False
-    frame["ack_within"] = ack_within
+    exists = events.exists
+    frame["ack_within"] = _kept_or_not(events.within[exists], events.breached[exists])
     resolved = kept["resolved_at"].notna() & frame["resolution_target"].notna()
     frame["resolution_within"] = (
         (frame["resolution_hours"] <= frame["resolution_target"]).astype(object).where(resolved)
     )
-    promised = kept["resolved_at"].notna() & kept["due_at"].notna()
-    frame["on_time"] = (kept["resolved_at"] <= kept["due_at"]).astype(object).where(promised)
+    frame["on_time"] = _kept_or_not(events.on_time[exists], events.late[exists])
     frame["acknowledged_at"] = kept["acknowledged_at"]
     frame["resolved_at"] = kept["resolved_at"]
     frame["due_at"] = kept["due_at"]
     return frame
+
+
+def _kept_or_not(kept: np.ndarray, broken: np.ndarray) -> np.ndarray:
+    """Return True where a promise was kept, False where it was broken, else None."""
+    flags = np.full(len(kept), None, dtype=object)
+    flags[kept] = True
+    flags[broken] = False
+    return flags
 
 
 def time_summary(frame: pd.DataFrame, column: str, by: str) -> pd.DataFrame:
@@ -234,26 +250,29 @@ def time_summary(frame: pd.DataFrame, column: str, by: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["value", "n", "median_hours", "p90_hours"])
 
 
-def compliance_trend(frame: pd.DataFrame, *, months: Sequence[str], tz: tzinfo) -> pd.DataFrame:
-    """Return per month: acknowledgement compliance of the records received in it, and
-    resolution within target and on-time (promised time) of those resolved in it; with n."""
-    # Months as numbers, not text: formatting a million timestamps costs seconds.
-    received_month = month_numbers(frame["received_at"], tz)
+def compliance_trend(
+    frame: pd.DataFrame, events: RecordEvents, *, months: Sequence[str], tz: tzinfo
+) -> pd.DataFrame:
+    """Return per month: acknowledgement compliance of the records received in it and on-time
+    (promised time) of those resolved in it, as the monthly report counts them (`events`, the
+    facts prepared against the policy), and resolution within target of those resolved in it
+    (`frame`, durations of the same facts); each with its n."""
+    figures = monthly_figures(events, months=months, tz=tz)
     resolved_month = month_numbers(frame["resolved_at"], tz)
     rows = []
     for month in months:
-        number = month_number(month)
-        intake = frame[received_month == number]
-        resolved = frame[resolved_month == number]
+        report = figures[month][None].report
+        ack, resolution = report["acknowledgement"], report["resolution"]
+        resolved = frame[resolved_month == month_number(month)]
         rows.append(
             {
                 "month": month,
-                "ack_n": int(intake["ack_within"].notna().sum()),
-                "ack_pct": share_pct(intake["ack_within"]),
+                "ack_n": ack["within_sla"] + ack["breached"],
+                "ack_pct": ack["compliance_pct"],
                 "resolution_n": int(resolved["resolution_within"].notna().sum()),
                 "resolution_pct": share_pct(resolved["resolution_within"]),
-                "on_time_n": int(resolved["on_time"].notna().sum()),
-                "on_time_pct": share_pct(resolved["on_time"]),
+                "on_time_n": resolution["on_time"] + resolution["late"],
+                "on_time_pct": resolution["on_time_pct"],
             }
         )
     return pd.DataFrame(rows)

@@ -15,9 +15,11 @@ from sqlalchemy import select
 
 from feedback_analytics import charts, metrics, sla
 from feedback_analytics.db import SurveyResponse
+from feedback_analytics.filters import Filters
 from feedback_analytics.i18n import MISSING, format_number, t
 from feedback_analytics.metrics import operations
-from feedback_analytics.ui.data import StoreFacts, get_engine, records, settings
+from feedback_analytics.ui.data import StoreFacts, _events_of, get_engine, records, settings
+from feedback_analytics.ui.overview import cohort_ids
 from feedback_analytics.ui.tables import show_table
 
 # The records behind a chart: at most this many are listed (newest first).
@@ -32,13 +34,15 @@ def _durations(
     url: str, version: str, as_of: datetime, policy_json: str, _facts: pd.DataFrame
 ) -> pd.DataFrame:
     policy = sla.SlaPolicy.model_validate_json(policy_json)
-    return operations.durations(_facts, policy, tz=settings().tz, as_of=as_of)
+    events = _events_of(url, version, as_of, policy_json)
+    return operations.durations(_facts, policy, tz=settings().tz, as_of=as_of, events=events)
 
 
-def durations(data: StoreFacts, policy: sla.SlaPolicy) -> pd.DataFrame:
-    """Return operations.durations of the store's facts (cached; do not change it)."""
+def durations(data: StoreFacts) -> pd.DataFrame:
+    """Return operations.durations of the store's facts under the policy in force (cached; do
+    not change it)."""
     url = settings().db_url
-    return _durations(url, data.version, data.as_of, policy.model_dump_json(), data.frame)
+    return _durations(url, data.version, data.as_of, data.policy_json, data.frame)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -53,7 +57,9 @@ def _processing(
 ) -> dict[str, pd.DataFrame]:
     frame = _durations(url, version, as_of, policy_json, _facts)
     recent = frame[frame["received_at"] >= start_of(months[0])]
-    figures = {"trend": operations.compliance_trend(frame, months=months, tz=settings().tz)}
+    events = _events_of(url, version, as_of, policy_json)
+    trend = operations.compliance_trend(frame, events, months=months, tz=settings().tz)
+    figures = {"trend": trend}
     for column in ("ack_hours", "resolution_hours"):
         figures[f"summary_{column}"] = operations.time_summary(recent, column, by)
         figures[f"box_{column}"] = operations.box_stats(recent, column, by)
@@ -61,14 +67,14 @@ def _processing(
 
 
 def processing_figures(
-    data: StoreFacts, policy: sla.SlaPolicy, *, months: Sequence[str], by: str
+    data: StoreFacts, *, months: Sequence[str], by: str
 ) -> dict[str, pd.DataFrame]:
     """Return the Processing page's figures of the records received in `months`: "trend"
     (compliance per month), and per column ack_hours / resolution_hours "summary_<column>"
     (time_summary by `by`) and "box_<column>" (box_stats by `by`); cached."""
     url = settings().db_url
-    policy_json = policy.model_dump_json()
-    return _processing(url, data.version, data.as_of, policy_json, tuple(months), by, data.frame)
+    key = (url, data.version, data.as_of, data.policy_json)
+    return _processing(*key, tuple(months), by, data.frame)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -180,6 +186,12 @@ def chart(figure: go.Figure, key: str) -> None:
         selection_mode="points",
         config={"displayModeBar": False},
     )
+
+
+def breached_ids(data: StoreFacts, month: str) -> np.ndarray:
+    """Return the ids of the records received in `month` whose acknowledgement target was
+    breached, as the Overview's records behind that number (newest first)."""
+    return cohort_ids(data, cohort="acknowledgement_breached", month=month, filters=Filters())
 
 
 def show_records(ids: Sequence[int] | np.ndarray | pd.Series, title: str, lang: str) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from feedback_analytics import charts, facts, kpis, metrics, privacy
+from feedback_analytics import charts, facts, kpis, metrics, privacy, sla
 from feedback_analytics import downloads as downloads_module
 from feedback_analytics.access import Viewer
 from feedback_analytics.filters import Filters
@@ -28,20 +28,20 @@ from feedback_analytics.ui.data import (
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
 
+# What the figures of the store depend on: its URL, data version, as_of step and the policy
+# in force (as JSON). The caches below are keyed on it and shared by every session.
+Key = tuple[str, str, datetime, str]
 
-# Cached per data version, as_of step and policy (as JSON), shared by every session.
+
+def _key(data: StoreFacts) -> Key:
+    return settings().db_url, data.version, data.as_of, data.policy_json
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _overview(
-    url: str,
-    version: str,
-    as_of: datetime,
-    policy_json: str,
-    month: str,
-    trend: tuple[str, ...],
-    filters: Filters,
-) -> metrics.Overview:
+def _overview(key: Key, month: str, trend: tuple[str, ...], filters: Filters) -> metrics.Overview:
+    url, version, _, _ = key
     return metrics.month_overview(
-        _events_of(url, version, as_of, policy_json),
+        _events_of(*key),
         month=month,
         tz=settings().tz,
         trend=trend,
@@ -54,27 +54,14 @@ def month_overview(
 ) -> metrics.Overview:
     """Return the month's overview for the filters (cached per data version, step, policy,
     filters)."""
-    return _overview(*_key(data), month, tuple(trend), filters)
-
-
-def _key(data: StoreFacts) -> tuple[str, str, datetime, str]:
-    """Return what the figures of `data` depend on: the store, its version, as_of, policy."""
-    return settings().db_url, data.version, data.as_of, data.policy_json
+    return _overview(_key(data), month, tuple(trend), filters)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _cohort_ids(
-    url: str,
-    version: str,
-    as_of: datetime,
-    policy_json: str,
-    cohort: str,
-    month: str,
-    filters: Filters,
-) -> np.ndarray:
-    events = _events_of(url, version, as_of, policy_json)
+def _cohort_ids(key: Key, cohort: str, month: str, filters: Filters) -> np.ndarray:
+    url, version, _, _ = key
     frame = _facts_of(url, version)
-    mask = metrics.cohort_mask(events, cohort=cohort, month=month, tz=settings().tz)
+    mask = metrics.cohort_mask(_events_of(*key), cohort=cohort, month=month, tz=settings().tz)
     kept = filters.mask(frame)
     if kept is not None:
         mask &= kept
@@ -84,28 +71,19 @@ def _cohort_ids(
 
 def cohort_ids(data: StoreFacts, *, cohort: str, month: str, filters: Filters) -> np.ndarray:
     """Return the ids of the records behind a number, newest received first (cached)."""
-    return _cohort_ids(*_key(data), cohort, month, filters)
+    return _cohort_ids(_key(data), cohort, month, filters)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _first_records(
-    url: str,
-    version: str,
-    as_of: datetime,
-    policy_json: str,
-    cohort: str,
-    month: str,
-    filters: Filters,
-    count: int,
-) -> pd.DataFrame:
-    return records(_cohort_ids(url, version, as_of, policy_json, cohort, month, filters)[:count])
+def _first_records(key: Key, cohort: str, month: str, filters: Filters, count: int) -> pd.DataFrame:
+    return records(_cohort_ids(key, cohort, month, filters)[:count])
 
 
 def first_records(
     data: StoreFacts, *, cohort: str, month: str, filters: Filters, count: int
 ) -> pd.DataFrame:
     """Return the newest `count` records behind a number (cached like cohort_ids)."""
-    return _first_records(*_key(data), cohort, month, filters, count)
+    return _first_records(_key(data), cohort, month, filters, count)
 
 
 @dataclass(frozen=True)
@@ -283,6 +261,8 @@ def kpi_cards(overview: metrics.Overview, lang: str) -> None:
         change = kpi.change(current, previous)
         sample = kpi.sample(current)
         help_lines = [t(f"kpi.{kpi.key}.help", lang)]
+        if kpi.cohort == "acknowledgement_due":
+            help_lines.append(_targets_applied(overview, lang))
         if sample is not None:
             help_lines.append(t("overview.n", lang, n=format_number(sample, lang)))
         if kpi.small_sample(current):
@@ -550,7 +530,7 @@ def downloads(data: StoreFacts, overview: metrics.Overview, filters: Filters, la
             key=f"download_report_{suffix}",
         )
     # The month's records are found when the button is pressed, not on every run.
-    month_records = functools.partial(_cohort_ids, *_key(data), "intake", overview.month, filters)
+    month_records = functools.partial(_cohort_ids, _key(data), "intake", overview.month, filters)
     for column, fmt in zip(columns[2:], downloads_module.DOWNLOAD_FORMATS, strict=False):
         column.download_button(
             t(f"overview.download_month_{fmt}", lang),
@@ -579,10 +559,16 @@ def _report_bytes(overview: metrics.Overview, suffix: str, lang: str, viewer: Vi
     return render_report(overview, f".{suffix}", lang=lang, tz=settings().tz)
 
 
-def definitions(lang: str) -> None:
-    """Render how each number is defined: the cohorts, each KPI's and promise's formula."""
+def _targets_applied(overview: metrics.Overview, lang: str) -> str:
+    return t("sla.applied", lang, targets=sla.describe_targets(overview.policy, lang))
+
+
+def definitions(overview: metrics.Overview, lang: str) -> None:
+    """Render how each number is defined: the cohorts, the SLA targets applied, each KPI's and
+    promise's formula."""
     with st.expander(t("report.definitions", lang), icon=":material/menu_book:"):
         st.write(t("report.cohorts", lang, zone=settings().timezone))
+        st.write(_targets_applied(overview, lang))
         for kpi in kpis.KPIS:
             st.markdown(f"**{t(f'kpi.{kpi.key}', lang)}**: {t(f'kpi.{kpi.key}.help', lang)}")
         for name in _SCORECARD_COHORTS:
