@@ -3,16 +3,21 @@
 The generator is vectorised: every random choice is drawn for all records at once with NumPy,
 and texts are assembled from pre-built fragment pools (Vietnamese, Vietnamese typed without
 diacritics, English; formal and casual), so a million records take seconds, not minutes.
+The catalogues and texts it draws from are data, in the JSON files of demo_data/ beside this
+module (its README says what each holds); this module holds only how they are drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,40 +26,68 @@ from feedback_analytics.ingest.values import COLUMNS
 
 CHANNELS: tuple[str, ...] = ("email", "hotline", "web_form")
 PRIORITIES: tuple[str, ...] = ("urgent", "high", "normal", "low")
-CATEGORIES: tuple[str, ...] = (
-    "VPN connectivity",
-    "Wi-Fi coverage & roaming",
-    "Throughput & performance",
-    "Firewall rules & policies",
-    "Security & authentication",
-    "Portal usability",
-    "Reporting & logs",
-    "Mobile app",
-    "Billing & invoices",
-    "Installation & setup",
+
+
+def _read(name: str) -> Any:
+    """Return the parsed demo_data/<name>.json."""
+    # Through importlib.resources, so that an installed package (even a zipped one) finds the
+    # files it ships, not only a source checkout.
+    path = resources.files("feedback_analytics") / "demo_data" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class _F:
+    """One kind of text fragment in Vietnamese and English."""
+
+    vi: tuple[str, ...]
+    en: tuple[str, ...]
+
+
+def _fragments(texts: dict[str, list[str]]) -> _F:
+    return _F(tuple(texts["vi"]), tuple(texts["en"]))
+
+
+def _pairs(
+    texts: dict[str, list[list[str]]],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Return (before, after) pairs in Vietnamese and in English."""
+    vi, en = ([(before, after) for before, after in texts[k]] for k in ("vi", "en"))
+    return tuple(vi), tuple(en)
+
+
+# Each file is read once, at import. The order of every list is kept as the file gives it: a
+# draw is a position in a list, so reordering a file changes the records of every seed.
+_PRODUCT_DATA: list[dict[str, str]] = _read("products")
+PRODUCTS: tuple[str, ...] = tuple(p["name"] for p in _PRODUCT_DATA)
+_PRODUCT_ALIASES: tuple[str, ...] = tuple(p["alias"] for p in _PRODUCT_DATA)
+_DEPARTMENT_DATA: list[dict[str, Any]] = _read("departments")
+DEPARTMENTS: tuple[str, ...] = tuple(d["name"] for d in _DEPARTMENT_DATA)
+_ASSIGNEES: tuple[tuple[str, ...], ...] = tuple(tuple(d["staff"]) for d in _DEPARTMENT_DATA)
+_SUPPORT_DESK = DEPARTMENTS.index("Customer Support")
+_CATEGORY_DATA: list[dict[str, Any]] = _read("categories")
+CATEGORIES: tuple[str, ...] = tuple(c["name"] for c in _CATEGORY_DATA)
+_CATEGORY_SHARE: tuple[float, ...] = tuple(c["share"] for c in _CATEGORY_DATA)
+_CATEGORY_DEPARTMENT: tuple[int, ...] = tuple(
+    DEPARTMENTS.index(c["department"]) for c in _CATEGORY_DATA
 )
-PRODUCTS: tuple[str, ...] = (
-    "SecuGate FW-500",
-    "SecuGate FW-1200",
-    "SecuGate FW-3000",
-    "SecuGate VPN Client",
-    "AirLink AP-620",
-    "AirLink AP-820 Outdoor",
-    "FlexWAN Edge 300",
-    "FlexWAN Orchestrator",
-    "NetCloud Portal",
-    "NetCloud Mobile",
-    "MyAccount Billing Portal",
+# Which products each category's feedback is about (index into PRODUCTS: weight).
+_CATEGORY_PRODUCTS: tuple[dict[int, float], ...] = tuple(
+    {PRODUCTS.index(p): w for p, w in c["products"].items()} for c in _CATEGORY_DATA
 )
-DEPARTMENTS: tuple[str, ...] = (
-    "Network Engineering",
-    "Product — Wireless",
-    "Product — Security",
-    "Cloud Platform",
-    "Mobile Team",
-    "Billing",
-    "Customer Support",
+# Categories customers confuse with each other: a text sometimes borrows a neighbour's words,
+# so a classifier meets the overlap real feedback has.
+_NEIGHBOURS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(CATEGORIES.index(x) for x in c["neighbours"]) for c in _CATEGORY_DATA
 )
+# Outages in the categories marked critical hurt more, so they are more often urgent.
+_CRITICAL: tuple[int, ...] = tuple(k for k, c in enumerate(_CATEGORY_DATA) if c["critical"])
+_RESOLUTION_DELAY: tuple[float, ...] = tuple(c["resolution_delay"] for c in _CATEGORY_DATA)
+_PRIORITY_CRITICAL = (0.09, 0.26, 0.52, 0.13)
+_PRIORITY_OTHER = (0.03, 0.17, 0.64, 0.16)
+_DUE_DAYS = (1, 3, 7, 14)
+# Named, not numbered: the incident in generate_demo stays about VPN in any order of the file.
+_INCIDENT_CATEGORY = CATEGORIES.index("VPN connectivity")
 
 # The company is in Viet Nam, which has kept UTC+7 all year since 1975: one fixed offset lets
 # every timestamp be formatted from integer seconds without a time-zone database per record.
@@ -64,53 +97,6 @@ _DAY = 86_400
 _HOUR = 3_600
 _NEVER = np.int64(2**62)  # "this event never happens"; far beyond any end of data
 _MONTHS = 24
-
-_PRODUCT_ALIASES: tuple[str, ...] = (
-    "FW-500",
-    "FW-1200",
-    "FW-3000",
-    "VPN Client",
-    "AP-620",
-    "AP-820",
-    "Edge 300",
-    "Orchestrator",
-    "NetCloud",
-    "NetCloud app",
-    "MyAccount",
-)
-# Which products each category's feedback is about (index into PRODUCTS: weight).
-_CATEGORY_PRODUCTS: tuple[dict[int, float], ...] = (
-    {3: 0.6, 0: 0.1, 1: 0.12, 2: 0.05, 6: 0.08, 7: 0.05},
-    {4: 0.62, 5: 0.28, 8: 0.1},
-    {0: 0.18, 1: 0.22, 2: 0.12, 6: 0.25, 7: 0.08, 4: 0.15},
-    {0: 0.25, 1: 0.3, 2: 0.2, 8: 0.25},
-    {8: 0.35, 3: 0.2, 1: 0.15, 0: 0.1, 9: 0.1, 2: 0.1},
-    {8: 0.85, 7: 0.15},
-    {8: 0.5, 1: 0.15, 2: 0.1, 7: 0.15, 0: 0.1},
-    {9: 1.0},
-    {10: 0.9, 8: 0.1},
-    {0: 0.15, 1: 0.12, 4: 0.25, 5: 0.13, 6: 0.25, 7: 0.1},
-)
-_CATEGORY_SHARE = (0.14, 0.13, 0.11, 0.10, 0.08, 0.10, 0.07, 0.09, 0.09, 0.09)
-_CATEGORY_DEPARTMENT = (0, 1, 0, 2, 2, 3, 3, 4, 5, 6)
-_SUPPORT_DESK = 6
-# Categories customers confuse with each other: a text sometimes borrows a neighbour's words,
-# so a classifier meets the overlap real feedback has.
-_NEIGHBOURS = ((4, 2), (2, 9), (0, 1), (4, 5), (3, 0), (6, 7), (5, 3), (5, 4), (5, 9), (1, 3))
-# Outages of VPN, security and throughput hurt more, so they are more often urgent.
-_CRITICAL = (0, 2, 4)
-_PRIORITY_CRITICAL = (0.09, 0.26, 0.52, 0.13)
-_PRIORITY_OTHER = (0.03, 0.17, 0.64, 0.16)
-_DUE_DAYS = (1, 3, 7, 14)
-_ASSIGNEES: tuple[tuple[str, ...], ...] = (
-    ("Nguyễn Văn An", "Trần Quốc Bảo", "Lê Minh Tuấn", "Phạm Đức Huy"),
-    ("Hoàng Thị Lan", "Vũ Hải Nam", "Đặng Thanh Sơn"),
-    ("Bùi Anh Khoa", "Đỗ Thị Hương", "Ngô Gia Phúc", "Trịnh Minh Quân"),
-    ("Phan Thị Mai", "Huỳnh Tấn Phát", "Lý Thu Trang"),
-    ("Võ Hoàng Long", "Mai Ngọc Ánh"),
-    ("Dương Thị Thảo", "Cao Văn Hùng", "Tạ Thu Hà"),
-    ("Nguyễn Thị Hồng", "Trần Văn Dũng", "Lê Thị Ngọc Hân", "Phạm Hoàng Yến", "Đinh Công Thành"),
-)
 
 # Received-time shape: weekday (Mon..Sun), calendar month, hour of day per channel.
 _WEEKDAY_FACTOR = (1.18, 1.08, 1.03, 1.0, 0.95, 0.42, 0.28)
@@ -146,13 +132,15 @@ _HOUR_WEIGHTS = (
     (2, 1, 0.6, 0.4, 0.3, 0.5, 1.2, 3, 6, 8, 8, 7, 6, 7, 8, 8, 7, 6, 5, 6, 7, 6.5, 5, 3.5),
 )
 _CHANNEL_SHARE = (0.40, 0.35, 0.25)
-_FIXED_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
-# Lunar New Year (first day of Tết); the office closes for about a week around it.
-_TET = {
-    2020: (1, 25), 2021: (2, 12), 2022: (2, 1), 2023: (1, 22), 2024: (2, 10), 2025: (1, 29),
-    2026: (2, 17), 2027: (2, 6), 2028: (1, 26), 2029: (2, 13), 2030: (2, 3), 2031: (1, 23),
-    2032: (2, 11), 2033: (1, 31), 2034: (2, 19), 2035: (2, 8),
-}  # fmt: skip
+_HOLIDAY_DATA: dict[str, list[str]] = _read("holidays")
+_FIXED_HOLIDAYS: tuple[tuple[int, int], ...] = tuple(
+    (int(month_day[:2]), int(month_day[3:])) for month_day in _HOLIDAY_DATA["fixed"]
+)
+# Lunar New Year (first day of Tết) per year, as (month, day); the office closes for about a
+# week around it.
+_TET: dict[int, tuple[int, int]] = {
+    d.year: (d.month, d.day) for d in map(dt.date.fromisoformat, _HOLIDAY_DATA["lunar_new_year"])
+}
 
 # Text variants: who writes how. Agents log hotline calls mostly in Vietnamese.
 _VI, _VI_CASUAL, _VI_PLAIN, _EN, _EN_CASUAL = range(5)
@@ -164,1060 +152,71 @@ _VARIANT_SHARE = (
 )
 
 
-@dataclass(frozen=True)
-class _F:
-    """One kind of text fragment in Vietnamese and English."""
-
-    vi: tuple[str, ...]
-    en: tuple[str, ...]
-
-
 # Per category: the problem as the customer sees it, an optional detail, the body of an
 # improvement proposal (a verb phrase), and the body of a reason (a clause).
-_CATEGORY_TEXT: tuple[dict[str, _F], ...] = (
-    {  # VPN connectivity
-        "problem": _F(
-            (
-                "VPN Client hay bị rớt kết nối, cứ khoảng 15-20 phút lại mất một lần.",
-                "Kết nối VPN rất chập chờn khi làm việc từ xa, nhất là khi dùng 4G.",
-                "Không kết nối được VPN site-to-site giữa hai chi nhánh sau khi đổi IP WAN.",
-                "Tunnel VPN tự ngắt vào buổi tối và phải kết nối lại bằng tay.",
-                "Mỗi lần laptop ngủ dậy là VPN bị treo ở trạng thái 'Đang kết nối'.",
-                "VPN kết nối được nhưng không truy cập được các máy chủ nội bộ.",
-                "Split tunneling không hoạt động, toàn bộ traffic đều đi qua VPN.",
-                "Người dùng macOS không cài được VPN Client bản mới.",
-                "VPN báo lỗi xác thực dù nhập đúng mật khẩu.",
-                "Khi đổi từ Wi-Fi sang mạng dây thì VPN mất kết nối và không tự kết nối lại.",
-            ),
-            (
-                "The VPN client keeps dropping the connection every 15-20 minutes.",
-                "The VPN connection is very unstable when working from home, especially on 4G.",
-                "Site-to-site VPN between our two branches went down after we changed the WAN IP.",
-                "The VPN tunnel disconnects by itself in the evening and we reconnect manually.",
-                "After the laptop wakes from sleep the VPN client hangs on 'Connecting...'.",
-                "VPN connects fine but internal servers are not reachable.",
-                "Split tunneling does not work, all traffic goes through the tunnel.",
-                "Mac users cannot install the new VPN client version.",
-                "The VPN client says 'authentication failed' even with the correct password.",
-                "When switching from Wi-Fi to cable the VPN drops and never reconnects.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Log hiển thị lỗi 'IKE phase 1 timeout'.",
-                "Khoảng 30 nhân viên làm việc từ xa bị ảnh hưởng.",
-                "Đã thử cài lại VPN Client nhưng vẫn bị.",
-                "Lỗi xảy ra cả trên Windows 11 lẫn macOS.",
-                "Họp online bị gián đoạn liên tục vì mất VPN.",
-                "Bên mình dùng IPsec, cấu hình đúng theo tài liệu hướng dẫn.",
-            ),
-            (
-                "The log shows 'IKE phase 1 timeout'.",
-                "Around 30 remote employees are affected.",
-                "Reinstalling the VPN client did not help.",
-                "It happens on both Windows 11 and macOS.",
-                "Our video calls keep getting cut off when the tunnel drops.",
-                "We use IPsec, configured exactly as in the admin guide.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "bổ sung tính năng tự động kết nối lại VPN khi đổi mạng",
-                "cho phép cấu hình split tunneling theo từng ứng dụng",
-                "hiển thị rõ nguyên nhân khi kết nối VPN thất bại",
-                "tăng thời gian timeout của phiên VPN lên ít nhất 8 tiếng",
-                "hỗ trợ giao thức WireGuard cho VPN Client",
-                "cho tunnel tự chuyển sang đường WAN dự phòng khi đường chính mất",
-                "phát hành bản VPN Client ổn định cho macOS mới",
-            ),
-            (
-                "add automatic VPN reconnect when the network changes",
-                "allow per-application split tunneling",
-                "show the real cause when a VPN connection fails",
-                "extend the VPN session timeout to at least 8 hours",
-                "support WireGuard in the VPN client",
-                "let the tunnel fail over to the backup WAN link automatically",
-                "release a stable VPN client for the latest macOS",
-            ),
-        ),
-        "reason": _F(
-            (
-                "nhân viên làm việc từ xa bị gián đoạn công việc nhiều lần mỗi ngày",
-                "mỗi lần rớt VPN là mất dữ liệu đang nhập trên hệ thống ERP",
-                "bộ phận IT phải hỗ trợ kết nối lại thủ công cho từng người",
-                "chi nhánh không truy cập được máy chủ kế toán ở trụ sở",
-                "khách hàng của chúng tôi phàn nàn vì cuộc gọi bị ngắt giữa chừng",
-            ),
-            (
-                "our remote staff lose their work several times a day",
-                "each VPN drop loses unsaved data in our ERP",
-                "the IT team has to reconnect every user by hand",
-                "the branch cannot reach the accounting server at headquarters",
-                "our own customers complain when calls drop in the middle",
-            ),
-        ),
-    },
-    {  # Wi-Fi coverage & roaming
-        "problem": _F(
-            (
-                "Sóng Wi-Fi yếu ở phòng họp tầng 3 dù đã lắp thêm access point.",
-                "Khi di chuyển giữa các tầng, điện thoại không tự chuyển sang AP gần nhất.",
-                "Wi-Fi hay bị mất kết nối khi có đông người dùng cùng lúc.",
-                "Thiết bị roaming giữa các AP thì bị rớt cuộc gọi Zalo, Teams.",
-                "Vùng phủ sóng ở kho hàng không đủ, nhiều góc mất sóng hoàn toàn.",
-                "Một số laptop không thấy SSID băng tần 5GHz.",
-                "Khách lưu trú phàn nàn Wi-Fi ở các phòng cuối hành lang rất yếu.",
-                "Access point tự khởi động lại vài lần mỗi ngày.",
-                "Điện thoại bắt được Wi-Fi nhưng không vào được mạng.",
-            ),
-            (
-                "Wi-Fi signal is weak in the 3rd floor meeting room even after adding an AP.",
-                "Phones don't roam to the nearest access point when moving between floors.",
-                "Wi-Fi keeps disconnecting when many users are online at the same time.",
-                "Teams calls drop when devices roam between access points.",
-                "Coverage in our warehouse is poor, some corners have no signal at all.",
-                "Some laptops cannot see the 5 GHz SSID.",
-                "Hotel guests complain the Wi-Fi is very weak in rooms at the end of the hall.",
-                "The access point reboots by itself a few times a day.",
-                "Devices join the Wi-Fi but get no internet access.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Cường độ tín hiệu đo được chỉ khoảng -80 dBm.",
-                "Có khoảng 120 thiết bị kết nối vào giờ cao điểm.",
-                "Đã đổi kênh sang 36 và 149 nhưng không cải thiện.",
-                "Tình trạng nặng nhất vào buổi trưa.",
-                "Các AP đều đang chạy firmware mới nhất.",
-            ),
-            (
-                "Measured signal strength is only around -80 dBm.",
-                "About 120 devices are connected at peak hours.",
-                "We changed channels to 36 and 149 with no improvement.",
-                "It is worst around lunchtime.",
-                "All access points run the latest firmware.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "hỗ trợ chuẩn 802.11r/k/v để chuyển vùng nhanh hơn",
-                "có công cụ khảo sát vùng phủ sóng ngay trên portal",
-                "tự động điều chỉnh công suất phát và kênh theo mật độ người dùng",
-                "gửi cảnh báo khi access point tự khởi động lại",
-                "cân bằng tải thiết bị giữa các AP gần nhau",
-                "ra mắt AP ngoài trời công suất cao hơn cho khu vực kho",
-            ),
-            (
-                "support 802.11r/k/v for faster roaming",
-                "add a Wi-Fi coverage heatmap tool to the portal",
-                "tune transmit power and channels automatically based on client density",
-                "alert us when an access point reboots unexpectedly",
-                "add client load balancing between neighbouring APs",
-                "offer a higher-power outdoor AP for large warehouses",
-            ),
-        ),
-        "reason": _F(
-            (
-                "nhân viên phải đứng gần AP mới họp online được",
-                "máy quét mã vạch trong kho mất kết nối Wi-Fi liên tục",
-                "khách đánh giá thấp khách sạn vì Wi-Fi yếu",
-                "chúng tôi đã đầu tư nhiều AP nhưng vẫn không phủ sóng hết",
-            ),
-            (
-                "staff have to stand next to an AP to join online meetings",
-                "barcode scanners in the warehouse keep losing Wi-Fi",
-                "guests give our hotel bad reviews because of the Wi-Fi",
-                "we already bought many access points and still have dead zones",
-            ),
-        ),
-    },
-    {  # Throughput & performance
-        "problem": _F(
-            (
-                "Băng thông thực tế qua firewall chỉ đạt khoảng 40% so với thông số công bố.",
-                "Khi bật IPS thì tốc độ mạng giảm rất mạnh.",
-                "CPU của thiết bị thường xuyên lên 95% vào giờ cao điểm.",
-                "Độ trễ tăng vọt lên 300ms khi có nhiều người tải file.",
-                "SD-WAN không tự chọn đường truyền tốt nhất, gọi video bị giật.",
-                "Tải file lên máy chủ nội bộ rất chậm dù đường truyền 1Gbps.",
-                "Sau khi nâng cấp firmware, hiệu năng thiết bị giảm rõ rệt.",
-                "Mạng chậm vào mỗi buổi sáng khi mọi người cùng đăng nhập.",
-            ),
-            (
-                "Real throughput through the firewall is only about 40% of the datasheet figure.",
-                "Throughput drops sharply when IPS is enabled.",
-                "Device CPU often sits at 95% during peak hours.",
-                "Latency spikes to 300 ms when several people download files.",
-                "SD-WAN does not pick the best link and video calls stutter.",
-                "Uploads to our internal server are very slow on a 1 Gbps line.",
-                "Performance got noticeably worse after the firmware upgrade.",
-                "The network is slow every morning when everyone logs in.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Đo bằng iperf chỉ được khoảng 380Mbps.",
-                "Tỉ lệ mất gói khoảng 3-5% vào giờ cao điểm.",
-                "Đã tắt bớt các tính năng không cần thiết nhưng không cải thiện nhiều.",
-                "Văn phòng có khoảng 200 người dùng.",
-            ),
-            (
-                "iperf shows only about 380 Mbps.",
-                "Packet loss is around 3-5% at peak time.",
-                "Disabling unused features did not help much.",
-                "The office has roughly 200 users.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "tối ưu hiệu năng khi bật IPS và lọc web",
-                "cho phép cấu hình QoS theo ứng dụng dễ dàng hơn",
-                "công bố thông số hiệu năng thực tế khi bật đầy đủ tính năng bảo mật",
-                "bổ sung biểu đồ CPU, RAM và băng thông theo thời gian thực",
-                "cải thiện thuật toán chọn đường của SD-WAN theo độ trễ và mất gói",
-            ),
-            (
-                "optimise throughput with IPS and web filtering enabled",
-                "make application-based QoS easier to configure",
-                "publish real-world throughput numbers with all security features on",
-                "add real-time CPU, memory and bandwidth graphs",
-                "improve SD-WAN path selection based on latency and packet loss",
-            ),
-        ),
-        "reason": _F(
-            (
-                "chúng tôi trả tiền cho đường truyền 1Gbps nhưng không dùng hết được",
-                "các cuộc gọi video với khách hàng bị giật, lag",
-                "nhân viên mất nhiều thời gian chờ tải dữ liệu",
-                "nếu không cải thiện thì phải mua thiết bị đời cao hơn",
-            ),
-            (
-                "we pay for a 1 Gbps line and cannot use it",
-                "video calls with clients lag and freeze",
-                "staff waste a lot of time waiting for transfers",
-                "otherwise we will have to buy a bigger model",
-            ),
-        ),
-    },
-    {  # Firewall rules & policies
-        "problem": _F(
-            (
-                "Giao diện tạo rule firewall rất khó dùng khi có hơn 500 rule.",
-                "Không thể nhóm các địa chỉ IP thành object để dùng lại trong nhiều policy.",
-                "Rule chặn website theo danh mục không hoạt động với một số trang HTTPS.",
-                "Sau khi sửa policy phải khởi động lại thiết bị thì mới có hiệu lực.",
-                "Không biết rule nào đang chặn kết nối của phần mềm kế toán.",
-                "Thứ tự các rule bị đảo lộn sau khi import cấu hình.",
-                "Không có cách hẹn giờ bật, tắt rule theo giờ làm việc.",
-                "NAT port forwarding cấu hình đúng nhưng từ ngoài vẫn không xem được camera.",
-            ),
-            (
-                "The firewall rule editor is painful to use once you have more than 500 rules.",
-                "There is no way to group IP addresses into objects and reuse them in policies.",
-                "Category-based web blocking does not work for some HTTPS sites.",
-                "Policy changes only take effect after rebooting the appliance.",
-                "We can't tell which firewall rule is blocking our accounting software.",
-                "Rule order gets scrambled after importing a configuration backup.",
-                "There is no way to schedule rules by office hours.",
-                "Port forwarding is set up correctly but the camera is unreachable from outside.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Hiện tại mỗi lần thay đổi phải sửa tay từng rule.",
-                "Hệ thống có khoảng 600 rule và 40 VLAN.",
-                "Đã kiểm tra log nhưng không thấy ghi nhận rule nào khớp.",
-                "Việc này gây rủi ro cấu hình sai rất cao.",
-            ),
-            (
-                "Right now every change means editing rules one by one.",
-                "We have about 600 rules and 40 VLANs.",
-                "The log doesn't say which rule matched.",
-                "This makes a misconfiguration very likely.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "có tính năng tìm kiếm và lọc rule theo IP, cổng, ứng dụng",
-                "hỗ trợ address object và service group dùng chung",
-                "hiển thị số lần khớp (hit count) cho từng rule",
-                "cho phép hẹn giờ áp dụng policy theo khung giờ",
-                "có bước xem trước thay đổi trước khi áp dụng policy",
-                "có công cụ phát hiện rule trùng lặp hoặc bị che khuất",
-            ),
-            (
-                "add search and filtering of rules by IP, port and application",
-                "support shared address objects and service groups",
-                "show a hit count for every rule",
-                "allow scheduling firewall policies by time of day",
-                "add a preview step before policy changes are applied",
-                "add a tool that finds duplicate and shadowed rules",
-            ),
-        ),
-        "reason": _F(
-            (
-                "quản trị viên mất nhiều giờ mỗi tuần để bảo trì rule",
-                "đã từng có sự cố một rule sai chặn cả hệ thống bán hàng",
-                "kiểm toán yêu cầu chứng minh policy được rà soát định kỳ",
-                "rất khó bàn giao cấu hình firewall cho nhân sự mới",
-            ),
-            (
-                "our admins spend hours every week maintaining rules",
-                "a wrong rule once blocked our whole point-of-sale system",
-                "our auditors require proof that policies are reviewed regularly",
-                "it is hard to hand the firewall over to new staff",
-            ),
-        ),
-    },
-    {  # Security & authentication
-        "problem": _F(
-            (
-                "Portal chưa hỗ trợ xác thực hai lớp (2FA) cho tài khoản quản trị.",
-                "Không đăng nhập được bằng tài khoản Microsoft 365 (SSO).",
-                "Mã OTP gửi qua SMS đến rất chậm, có khi hết hạn trước khi nhận được.",
-                "Tài khoản bị khóa sau 3 lần nhập sai mà không có cách tự mở khóa.",
-                "Không thể phân quyền chỉ xem cho nhân viên cấp dưới.",
-                "Có nhiều lần đăng nhập thất bại từ IP lạ nhưng hệ thống không cảnh báo.",
-                "Chứng chỉ SSL trên thiết bị hết hạn mà không có thông báo trước.",
-                "Đồng bộ người dùng từ LDAP, Active Directory hay bị lỗi.",
-            ),
-            (
-                "The portal has no two-factor authentication for admin accounts.",
-                "We cannot sign in with our Microsoft 365 accounts (SSO).",
-                "SMS OTP codes arrive so late they sometimes expire before we get them.",
-                "Accounts are locked after 3 failed attempts with no self-service unlock.",
-                "There is no read-only role for junior staff.",
-                "We saw many failed logins from unknown IPs and got no alert.",
-                "The SSL certificate on the appliance expired without any warning.",
-                "LDAP / Active Directory sync keeps failing to import users.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Đây là yêu cầu bắt buộc theo chính sách bảo mật của công ty.",
-                "Sự việc xảy ra lúc 2 giờ sáng.",
-                "Hiện có khoảng 15 quản trị viên dùng chung một mật khẩu.",
-                "Ngân hàng đối tác yêu cầu tuân thủ PCI DSS.",
-            ),
-            (
-                "This is mandatory under our company security policy.",
-                "It happened around 2 AM.",
-                "About 15 admins currently share one password.",
-                "Our banking partner requires PCI DSS compliance.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "hỗ trợ 2FA bằng ứng dụng authenticator",
-                "tích hợp đăng nhập một lần (SSO) qua SAML hoặc Azure AD",
-                "gửi cảnh báo qua email khi có đăng nhập bất thường",
-                "bổ sung phân quyền chi tiết theo vai trò",
-                "nhắc gia hạn chứng chỉ trước 30 ngày",
-                "cho phép người dùng tự mở khóa tài khoản qua email",
-            ),
-            (
-                "support 2FA with an authenticator app",
-                "add single sign-on via SAML or Azure AD",
-                "send an email alert on suspicious logins",
-                "add fine-grained role-based access control",
-                "remind us 30 days before a certificate expires",
-                "let users unlock their own account via email",
-            ),
-        ),
-        "reason": _F(
-            (
-                "chúng tôi cần vượt qua đợt đánh giá ISO 27001",
-                "rủi ro bị chiếm quyền tài khoản quản trị là rất lớn",
-                "bộ phận IT quá tải vì phải reset mật khẩu thủ công",
-                "đối tác yêu cầu bằng chứng về kiểm soát truy cập",
-            ),
-            (
-                "we need to pass our ISO 27001 audit",
-                "the risk of an admin account takeover is too high",
-                "IT is overloaded with manual password resets",
-                "our partners ask for evidence of access control",
-            ),
-        ),
-    },
-    {  # Portal usability
-        "problem": _F(
-            (
-                "Giao diện NetCloud Portal tải rất chậm, mỗi trang mất 10-15 giây.",
-                "Menu cài đặt quá nhiều tầng, rất khó tìm chức năng cần dùng.",
-                "Portal không có tiếng Việt, nhân viên mới khó sử dụng.",
-                "Không thể quản lý nhiều chi nhánh trên cùng một màn hình.",
-                "Bảng danh sách thiết bị không cho sắp xếp hoặc lọc theo cột.",
-                "Portal bị lỗi hiển thị khi mở trên Safari.",
-                "Bị đăng xuất liên tục sau vài phút không thao tác.",
-                "Nút lưu cấu hình nằm ở chỗ khó thấy, nhiều lần quên lưu.",
-            ),
-            (
-                "The portal is very slow, every page takes 10-15 seconds to load.",
-                "The settings menu is nested too deep, it's hard to find anything.",
-                "The portal has no Vietnamese language option.",
-                "There is no single screen to manage all our branches.",
-                "The device list can't be sorted or filtered by column.",
-                "The portal layout breaks in Safari.",
-                "We get logged out after a few minutes of inactivity.",
-                "The save button is easy to miss and we lost changes several times.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Đặc biệt chậm khi mở trang danh sách thiết bị.",
-                "Công ty có 25 chi nhánh nên thao tác lặp lại rất nhiều.",
-                "Đã thử trên Chrome và Edge đều như nhau.",
-                "Nhân viên lớn tuổi rất khó làm quen với giao diện.",
-            ),
-            (
-                "It's especially slow on the device list page.",
-                "We have 25 branches so we repeat the same clicks many times.",
-                "Same on Chrome and Edge.",
-                "Older staff find the interface hard to learn.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "bổ sung giao diện tiếng Việt",
-                "có dashboard tổng quan cho tất cả chi nhánh",
-                "thêm ô tìm kiếm nhanh chức năng và trang cài đặt",
-                "cho phép thao tác hàng loạt trên nhiều thiết bị",
-                "thiết kế lại menu cài đặt cho gọn hơn",
-                "tự lưu nháp cấu hình khi chưa bấm lưu",
-            ),
-            (
-                "add a Vietnamese interface",
-                "provide an overview dashboard across all sites",
-                "add a quick search for settings and pages",
-                "allow bulk actions on many devices at once",
-                "simplify the settings menu",
-                "autosave draft changes in the portal",
-            ),
-        ),
-        "reason": _F(
-            (
-                "việc quản trị hằng ngày tốn quá nhiều thời gian",
-                "giao diện rối nên nhân viên dễ thao tác nhầm",
-                "chúng tôi phải đào tạo lại mỗi khi có người mới",
-            ),
-            (
-                "daily admin work takes far too long",
-                "the cluttered interface leads to mistakes",
-                "we have to retrain every new hire",
-            ),
-        ),
-    },
-    {  # Reporting & logs
-        "problem": _F(
-            (
-                "Báo cáo lưu lượng chỉ lưu được 7 ngày, không đủ để đối chiếu.",
-                "Không xuất được log ra file CSV hoặc gửi sang Syslog server.",
-                "Báo cáo hằng tháng không cho biết người dùng nào dùng nhiều băng thông nhất.",
-                "Thời gian trong log bị lệch 7 tiếng so với giờ Việt Nam.",
-                "Tìm kiếm trong log rất chậm và hay bị timeout.",
-                "Báo cáo PDF gửi qua email bị lỗi font tiếng Việt.",
-                "Không có báo cáo về các mối đe dọa đã bị chặn.",
-            ),
-            (
-                "Traffic reports are kept for only 7 days, not enough for audits.",
-                "Logs can't be exported to CSV or forwarded to a syslog server.",
-                "The monthly report doesn't show which users use the most bandwidth.",
-                "Log timestamps are 7 hours off from local time.",
-                "Searching the logs is slow and often times out.",
-                "Emailed PDF reports break Vietnamese fonts.",
-                "There is no report of the threats that were blocked.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Ban giám đốc cần báo cáo này vào đầu mỗi tháng.",
-                "Mỗi ngày hệ thống sinh ra khoảng 5GB log.",
-                "Đơn vị kiểm toán yêu cầu lưu log tối thiểu 90 ngày.",
-            ),
-            (
-                "Management needs this report at the start of each month.",
-                "We generate about 5 GB of logs a day.",
-                "Auditors require at least 90 days of log retention.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "cho phép lưu trữ log tối thiểu 1 năm",
-                "hỗ trợ gửi log sang Syslog hoặc SIEM",
-                "bổ sung báo cáo top người dùng và top ứng dụng",
-                "cho phép hẹn lịch gửi báo cáo tự động qua email",
-                "cho phép chọn múi giờ hiển thị trong log",
-            ),
-            (
-                "keep logs for at least one year",
-                "support syslog or SIEM forwarding",
-                "add top users and top applications reports",
-                "schedule reports to be emailed automatically",
-                "let us choose the time zone shown in logs",
-            ),
-        ),
-        "reason": _F(
-            (
-                "cần có bằng chứng khi điều tra sự cố",
-                "ban lãnh đạo cần số liệu sử dụng hằng tháng",
-                "quy định tuân thủ yêu cầu lưu log dài hạn",
-            ),
-            (
-                "we need evidence when investigating incidents",
-                "management wants monthly usage figures",
-                "compliance rules require long log retention",
-            ),
-        ),
-    },
-    {  # Mobile app
-        "problem": _F(
-            (
-                "App NetCloud Mobile hay bị văng khi mở màn hình thiết bị.",
-                "App không có thông báo đẩy khi thiết bị mất kết nối.",
-                "Không đăng nhập được app trên iPhone sau khi cập nhật iOS.",
-                "App chỉ xem được, không cấu hình được gì.",
-                "Ứng dụng ngốn pin nhiều dù chỉ chạy nền.",
-                "Biểu đồ trên app hiển thị số liệu khác với portal.",
-                "App không hỗ trợ đăng nhập bằng vân tay hay Face ID.",
-            ),
-            (
-                "The NetCloud Mobile app crashes when opening the device screen.",
-                "No push notification from the app when a device goes offline.",
-                "Can't log in to the app on iPhone after the iOS update.",
-                "The app is view-only, you can't change any settings.",
-                "The app drains the battery even in the background.",
-                "Charts in the app show different numbers from the web portal.",
-                "The app doesn't support fingerprint or Face ID login.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Điện thoại dùng Android 14, app bản mới nhất.",
-                "Đã gỡ app ra cài lại nhưng vẫn lỗi.",
-                "Tôi thường phải xử lý sự cố ngoài giờ nên rất cần app.",
-            ),
-            (
-                "Android 14, latest version of the app.",
-                "Uninstalling and reinstalling the app didn't help.",
-                "I often handle incidents after hours so I rely on the app.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "gửi thông báo đẩy ngay khi thiết bị offline",
-                "cho phép khởi động lại thiết bị từ app",
-                "hỗ trợ đăng nhập app bằng sinh trắc học",
-                "bổ sung chế độ tối (dark mode) cho app",
-                "cho phép chỉnh sửa cấu hình cơ bản ngay trên app",
-            ),
-            (
-                "send a push notification as soon as a device goes offline",
-                "let us reboot devices from the app",
-                "support biometric login in the app",
-                "add a dark mode to the app",
-                "allow basic configuration changes in the app",
-            ),
-        ),
-        "reason": _F(
-            (
-                "quản trị viên không phải lúc nào cũng ngồi trước máy tính",
-                "cần phản ứng nhanh khi có sự cố ngoài giờ",
-                "app hiện tại gần như không dùng được",
-            ),
-            (
-                "admins are not always at a computer",
-                "we need to react quickly to incidents after hours",
-                "the app is barely usable as it is",
-            ),
-        ),
-    },
-    {  # Billing & invoices
-        "problem": _F(
-            (
-                "Hóa đơn điện tử tháng này bị sai mã số thuế công ty.",
-                "Bị trừ tiền gia hạn license hai lần trong cùng một tháng.",
-                "Không tải được hóa đơn VAT từ MyAccount.",
-                "Phí gia hạn tăng mà không có thông báo trước.",
-                "Trang thanh toán không hỗ trợ chuyển khoản bằng mã QR ngân hàng.",
-                "License đã thanh toán nhưng thiết bị vẫn báo hết hạn.",
-                "Không xem được lịch sử thanh toán của các năm trước.",
-            ),
-            (
-                "This month's e-invoice has the wrong company tax code.",
-                "We were charged twice for the license renewal this month.",
-                "Can't download the VAT invoice from MyAccount.",
-                "The renewal price went up without any notice.",
-                "The payment page doesn't support bank QR transfers.",
-                "The license is paid but the device still says it has expired.",
-                "Can't see the payment history of previous years.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Số tiền bị trừ thừa là 12.500.000 đồng.",
-                "Kế toán cần hóa đơn trước ngày 25 để quyết toán.",
-                "Đã gửi email cho bộ phận thanh toán từ tuần trước nhưng chưa được phản hồi.",
-            ),
-            (
-                "The overcharge is 12,500,000 VND.",
-                "Our accountant needs the invoice before the 25th to close the books.",
-                "We emailed your billing team last week and got no reply.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "hoàn lại khoản tiền bị trừ thừa và kiểm tra lại hệ thống thanh toán",
-                "cho phép khách hàng tự sửa thông tin xuất hóa đơn",
-                "thông báo trước 30 ngày khi thay đổi giá",
-                "hỗ trợ thanh toán qua VietQR và ví điện tử",
-                "gộp tất cả thiết bị vào một hóa đơn mỗi tháng",
-            ),
-            (
-                "refund the double charge and check the billing system",
-                "let us edit the invoice details ourselves",
-                "notify customers 30 days before a price change",
-                "support VietQR and e-wallet payments",
-                "put all devices on one monthly invoice",
-            ),
-        ),
-        "reason": _F(
-            (
-                "hóa đơn sai thì không khấu trừ thuế được",
-                "kế toán phải đối soát thủ công mất nhiều thời gian",
-                "chúng tôi cần kiểm soát chặt chẽ chi phí IT",
-            ),
-            (
-                "a wrong invoice can't be used for tax deduction",
-                "our accountant reconciles everything by hand",
-                "we have to keep IT costs under control",
-            ),
-        ),
-    },
-    {  # Installation & setup
-        "problem": _F(
-            (
-                "Tài liệu hướng dẫn cài đặt ban đầu cho thiết bị quá sơ sài.",
-                "Thiết bị mới không tự nhận cấu hình từ cloud (zero-touch) như quảng cáo.",
-                "Không tìm thấy tài liệu tiếng Việt để cấu hình PPPoE.",
-                "Kỹ thuật viên hẹn lắp đặt nhưng đến trễ 2 ngày.",
-                "Cấu hình ban đầu cho SD-WAN phức tạp, mất cả ngày vẫn chưa xong.",
-                "Thiết bị không nhận cổng WAN thứ hai sau khi lắp đặt.",
-                "Nâng cấp firmware bị lỗi giữa chừng, thiết bị không khởi động được.",
-            ),
-            (
-                "The quick start guide for the appliance is far too thin.",
-                "New devices don't pick up their config from the cloud (zero-touch) as promised.",
-                "We can't find any Vietnamese documentation for setting up PPPoE.",
-                "The installation technician arrived 2 days late.",
-                "Initial SD-WAN setup is complicated, a full day and still not done.",
-                "The second WAN port isn't detected after installation.",
-                "A firmware upgrade failed halfway and the device won't boot.",
-            ),
-        ),
-        "detail": _F(
-            (
-                "Chi nhánh mới dự kiến khai trương vào tuần sau.",
-                "Bên mình không có kỹ sư mạng chuyên trách.",
-                "Đã làm theo từng bước trong tài liệu.",
-            ),
-            (
-                "The new branch is supposed to open next week.",
-                "We don't have a dedicated network engineer.",
-                "We followed the guide step by step.",
-            ),
-        ),
-        "proposal": _F(
-            (
-                "có video hướng dẫn cài đặt bằng tiếng Việt",
-                "cải thiện zero-touch để thiết bị cắm vào là chạy",
-                "có trình hướng dẫn cài đặt từng bước trên portal",
-                "hỗ trợ kỹ thuật từ xa trong lúc lắp đặt",
-                "cho phép quay về firmware cũ khi nâng cấp lỗi",
-            ),
-            (
-                "publish setup videos in Vietnamese",
-                "make zero-touch provisioning truly plug and play",
-                "add a step-by-step setup wizard to the portal",
-                "offer remote assistance during installation",
-                "allow rolling back to the previous firmware when an upgrade fails",
-            ),
-        ),
-        "reason": _F(
-            (
-                "việc triển khai chi nhánh mới bị chậm tiến độ",
-                "chúng tôi không có đủ nhân sự kỹ thuật",
-                "mỗi lần lắp đặt phải gọi hotline nhiều lần",
-            ),
-            (
-                "new branch rollouts are getting delayed",
-                "we don't have enough technical staff",
-                "every installation needs several calls to your hotline",
-            ),
-        ),
-    },
+_CATEGORY_FRAGMENTS: dict[str, dict[str, dict[str, list[str]]]] = _read("category_fragments")
+_CATEGORY_TEXT: tuple[dict[str, _F], ...] = tuple(
+    {kind: _fragments(texts) for kind, texts in _CATEGORY_FRAGMENTS[name].items()}
+    for name in CATEGORIES
 )
-
-_GENERIC_REASON = _F(
-    (
-        "việc này ảnh hưởng trực tiếp đến hoạt động kinh doanh",
-        "chúng tôi đã mất rất nhiều thời gian vì lỗi này",
-        "đối thủ của bên bạn đã có tính năng này",
-        "hợp đồng sắp đến hạn gia hạn và chúng tôi cần cân nhắc",
-        "sếp yêu cầu xử lý dứt điểm",
-        "nhiều người dùng trong công ty phàn nàn",
-    ),
-    (
-        "this directly affects our business",
-        "we have lost a lot of time over this",
-        "your competitors already offer this",
-        "our contract is up for renewal soon",
-        "my boss wants this fixed for good",
-        "many users in our company complain",
-    ),
-)
-_OPENING_WRITTEN = _F(
-    (
-        "Chào anh/chị, ",
-        "Xin chào, ",
-        "Chào team, ",
-        "Kính gửi bộ phận hỗ trợ kỹ thuật,\n",
-        "Dear team, ",
-        "Em chào anh chị ạ. ",
-        "Alo team ơi, ",
-        "Gấp!!! ",
-        "Hi team, ",
-        "Chào bạn. ",
-    ),
-    (
-        "Hi, ",
-        "Hello team, ",
-        "Dear support,\n",
-        "Hi there. ",
-        "Urgent: ",
-        "Good morning, ",
-        "Hey guys, ",
-        "To whom it may concern,\n",
-    ),
-)
-_OPENING_HOTLINE = _F(
-    (
-        "KH gọi hotline báo: ",
-        "KH phản ánh: ",
-        "Khách hàng gọi lên báo: ",
-        "Ghi nhận cuộc gọi: ",
-        "KH (gọi lần 2) báo: ",
-        "Hotline - ",
-    ),
-    (
-        "Customer called: ",
-        "Caller reports: ",
-        "Call note - ",
-        "Cust says: ",
-        "Callback requested. ",
-    ),
-)
-# (before the product name, after it)
-_PREAMBLE: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = (
-    (
-        ("Công ty mình đang dùng ", " ở văn phòng. "),
-        ("Bên em dùng ", " được khoảng 1 năm. "),
-        ("Về ", ": "),
-        ("[", "] "),
-        ("Sản phẩm ", ": "),
-        ("Mình dùng ", ". "),
-        ("Hệ thống ", " bên em: "),
-    ),
-    (
-        ("We use ", " at our office. "),
-        ("Re: ", " - "),
-        ("[", "] "),
-        ("About ", ": "),
-        ("We have ", " deployed across 5 sites. "),
-        ("Issue with ", ". "),
-        ("Regarding ", ": "),
-    ),
-)
-_CONTEXT = _F(
-    (
-        "Tình trạng này xảy ra từ tuần trước.",
-        "Lỗi bắt đầu sau khi cập nhật firmware.",
-        "Bị từ hôm qua đến giờ.",
-        "Đã báo 2 lần rồi mà chưa được xử lý.",
-        "Không phải lần đầu bị như vậy.",
-        "Ngày nào cũng bị.",
-        "Đã khởi động lại thiết bị nhưng không được.",
-        "Ảnh chụp màn hình em gửi kèm email.",
-        "Lúc được lúc không.",
-    ),
-    (
-        "This started last week.",
-        "It began after the latest firmware update.",
-        "Been like this since yesterday.",
-        "This is the second time we report it.",
-        "Not the first time this happens.",
-        "Happens every single day.",
-        "Rebooting the device didn't help.",
-        "Screenshots attached.",
-        "It comes and goes.",
-    ),
-)
-_CLOSING = _F(
-    (
-        "Cảm ơn.",
-        "Cảm ơn anh/chị!",
-        "Mong sớm nhận được phản hồi.",
-        "Nhờ team kiểm tra giúp.",
-        "Xử lý gấp giúp em với ạ!",
-        "\nTrân trọng.",
-        "Thanks!",
-        "🙏",
-        "😤😤",
-        "Mong bên mình hỗ trợ sớm 🙏",
-        "Tks team.",
-    ),
-    (
-        "Thanks.",
-        "Thanks in advance!",
-        "Please advise.",
-        "Please fix asap!!",
-        "\nRegards.",
-        "Looking forward to your reply.",
-        "🙏",
-        "😡",
-        "Cheers 🙂",
-        "\nBest regards,\nIT team",
-    ),
-)
-# (before the proposal body, after it)
-_PROPOSAL_LEAD: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = (
-    (
-        ("Đề nghị ", "."),
-        ("Mong team ", " ạ."),
-        ("Em đề xuất ", "."),
-        ("Nên ", "."),
-        ("Có thể ", " được không ạ?"),
-        ("Đề xuất: ", ""),
-        ("Mong muốn bên mình ", "."),
-        ("Hy vọng bản cập nhật tới sẽ ", "."),
-        ("Rất mong các bạn ", ", cảm ơn!"),
-    ),
-    (
-        ("Please ", "."),
-        ("Could you ", "?"),
-        ("It would be great to ", "."),
-        ("Suggestion: ", "."),
-        ("We'd like you to ", "."),
-        ("Feature request: ", ""),
-        ("Can you guys ", "? thanks"),
-        ("Would be nice to ", "."),
-        ("We'd love it if you could ", " in the next release."),
-    ),
-)
-_PROPOSAL_TAIL = _F(
-    ("Cảm ơn!", "🙏", "Mong được xem xét.", "Việc này rất cần thiết."),
-    ("Thanks!", "🙏", "Would really help us.", "+1 from our whole team."),
-)
-_REASON_LEAD: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = (
-    (
-        ("Vì ", "."),
-        ("Do ", "."),
-        ("Lý do: ", "."),
-        ("Bởi vì ", "."),
-        ("Vì ", " ạ."),
-        ("Tại vì ", "!!"),
-    ),
-    (
-        ("Because ", "."),
-        ("Reason: ", "."),
-        ("Since ", "."),
-        ("Main reason: ", "."),
-        ("This matters because ", "."),
-        ("Why: ", "!"),
-    ),
-)
-_REASON_TAIL = _F(
-    ("Mong được ưu tiên xử lý.", "😞", "Cảm ơn.", "Rất cần hỗ trợ sớm."),
-    ("Please prioritise.", "😞", "Thanks.", "Hope you can help soon."),
-)
-# A few customers type their own phone number or address into their words, as real ones do, so
-# the app meets contacts in free text that it must mask (feedback_analytics.privacy). Per
-# language (Vietnamese, Vietnamese without accents, English) and contact (phone, e-mail): the
-# words before and after it.
+_MESSAGE_FRAGMENTS: dict[str, Any] = _read("message_fragments")
+_GENERIC_REASON = _fragments(_MESSAGE_FRAGMENTS["generic_reason"])
+_OPENING_WRITTEN = _fragments(_MESSAGE_FRAGMENTS["opening_written"])
+_OPENING_HOTLINE = _fragments(_MESSAGE_FRAGMENTS["opening_hotline"])
+_PREAMBLE = _pairs(_MESSAGE_FRAGMENTS["preamble"])  # around the product name
+_CONTEXT = _fragments(_MESSAGE_FRAGMENTS["context"])
+_CLOSING = _fragments(_MESSAGE_FRAGMENTS["closing"])
+_PROPOSAL_LEAD = _pairs(_MESSAGE_FRAGMENTS["proposal_lead"])  # around the proposal body
+_PROPOSAL_TAIL = _fragments(_MESSAGE_FRAGMENTS["proposal_tail"])
+_REASON_LEAD = _pairs(_MESSAGE_FRAGMENTS["reason_lead"])  # around the reason body
+_REASON_TAIL = _fragments(_MESSAGE_FRAGMENTS["reason_tail"])
+# A few customers type their own phone number or e-mail address into their words, as real ones
+# do, so the app meets contacts in free text that it must mask (feedback_analytics.privacy).
+# Per language (Vietnamese, Vietnamese without accents, English) and contact (phone, e-mail):
+# the words before and after it.
 _CONTACT_SHARE = 0.03
-_CONTACT_REQUEST: tuple[tuple[tuple[str, str], ...], ...] = (
-    (("Vui lòng gọi lại cho tôi theo số ", "."), ("Liên hệ: ", ""), ("SĐT của tôi là ", " ạ.")),
-    (("Liên hệ: ", ""), ("Vui lòng phản hồi qua email ", "."), ("Gửi kết quả về ", " nhé.")),
-    (("Vui long goi lai cho toi theo so ", "."), ("Lien he: ", ""), ("sdt cua minh: ", "")),
-    (("Lien he: ", ""), ("Gui ket qua qua email ", " giup minh."), ("email: ", "")),
-    (("Please call me back on ", "."), ("You can reach me at ", "."), ("Call me: ", "")),
-    (("Please reply to ", "."), ("Contact: ", ""), ("Send the fix details to ", " please.")),
+_CONTACT_REQUEST_DATA: dict[str, dict[str, list[list[str]]]] = _read("contact_requests")
+_CONTACT_REQUEST: tuple[tuple[tuple[str, str], ...], ...] = tuple(
+    tuple((before, after) for before, after in _CONTACT_REQUEST_DATA[language][contact])
+    for language in ("vi", "vi_plain", "en")
+    for contact in ("phone", "email")
 )
 _CONTACT_LANGUAGE = (0, 0, 1, 2, 2)  # per writer variant: _VI, _VI_CASUAL, _VI_PLAIN, _EN, ...
 # Its own stream, so that adding the requests left every other column as it was for a seed.
 _CONTACT_STREAM = 0xC0DE
 # Survey comments by sentiment: scores 1-2, 3, 4-5.
-_COMMENTS: tuple[_F, _F, _F] = (
-    _F(
-        (
-            "Chờ quá lâu mới được xử lý.",
-            "Lỗi vẫn còn, không hài lòng.",
-            "Phải gọi nhiều lần mới có người hỗ trợ 😡",
-            "Không ai thông báo tiến độ cho tôi.",
-            "Rất thất vọng với dịch vụ.",
-        ),
-        (
-            "Took way too long.",
-            "The problem is still there.",
-            "Had to chase you several times 😡",
-            "Nobody updated me on progress.",
-            "Very disappointed.",
-        ),
-    ),
-    _F(
-        (
-            "Đã xử lý nhưng hơi lâu.",
-            "Tạm ổn.",
-            "Cũng được, mong cải thiện thêm.",
-            "Mới giải quyết được một phần.",
-        ),
-        ("Fixed, but it took a while.", "OK.", "Partly solved.", "Fine, could be faster."),
-    ),
-    _F(
-        (
-            "Xử lý nhanh, cảm ơn team!",
-            "Nhân viên hỗ trợ nhiệt tình.",
-            "Rất hài lòng 👍",
-            "Ok, đã hoạt động bình thường.",
-            "Kỹ thuật viên giải thích dễ hiểu.",
-            "Tốt, sẽ giới thiệu cho đối tác.",
-        ),
-        (
-            "Quick fix, thanks!",
-            "The support engineer was very helpful.",
-            "Great service 👍",
-            "Works fine now.",
-            "Clear explanation, much appreciated.",
-        ),
-    ),
+_SURVEY_COMMENTS: dict[str, dict[str, list[str]]] = _read("survey_comments")
+_COMMENTS: tuple[_F, ...] = tuple(
+    _fragments(_SURVEY_COMMENTS[s]) for s in ("negative", "neutral", "positive")
 )
 
 # Customers: Vietnamese names (family names weighted by how common they are), addresses.
-_FAMILY: tuple[tuple[str, float], ...] = (
-    ("Nguyễn", 0.38), ("Trần", 0.11), ("Lê", 0.095), ("Phạm", 0.07), ("Hoàng", 0.041),
-    ("Huỳnh", 0.031), ("Phan", 0.045), ("Vũ", 0.039), ("Võ", 0.03), ("Đặng", 0.021),
-    ("Bùi", 0.02), ("Đỗ", 0.014), ("Hồ", 0.013), ("Ngô", 0.013), ("Dương", 0.01),
-    ("Lý", 0.005), ("Đinh", 0.01), ("Trương", 0.01), ("Mai", 0.005), ("Cao", 0.005),
-    ("Lương", 0.005), ("Tạ", 0.003),
-)  # fmt: skip
-_MIDDLE = (
-    ("Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Hoàng", "Công", "Tuấn", "Gia"),
-    ("Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Kim", "Bảo", "Hồng", "Mỹ"),
+_CUSTOMER_DATA: dict[str, Any] = _read("customers")
+_FAMILY: tuple[tuple[str, float], ...] = tuple(_CUSTOMER_DATA["family_names"].items())
+_MIDDLE: tuple[tuple[str, ...], ...] = tuple(
+    tuple(_CUSTOMER_DATA["middle_names"][sex]) for sex in ("male", "female")
 )
-_GIVEN = (
-    (
-        "An", "Bảo", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hải", "Hiếu", "Hòa", "Hoàng",
-        "Hùng", "Huy", "Khang", "Khánh", "Khoa", "Kiên", "Long", "Lâm", "Minh", "Nam", "Nghĩa",
-        "Phong", "Phúc", "Quang", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Thịnh", "Tiến",
-        "Toàn", "Trung", "Tuấn", "Tùng", "Việt", "Vinh",
-    ),
-    (
-        "Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương",
-        "Huyền", "Lan", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhung", "Oanh",
-        "Phương", "Quỳnh", "Thảo", "Thu", "Thủy", "Trang", "Trinh", "Tuyết", "Uyên", "Vân",
-        "Vy", "Xuân", "Yến",
-    ),
-)  # fmt: skip
-_FREE_MAIL = (
-    ("gmail.com", 0.62),
-    ("yahoo.com", 0.12),
-    ("outlook.com", 0.14),
-    ("hotmail.com", 0.12),
+_GIVEN: tuple[tuple[str, ...], ...] = tuple(
+    tuple(_CUSTOMER_DATA["given_names"][sex]) for sex in ("male", "female")
 )
-_COMPANY_MAIL = (
-    "minhphat.com.vn", "tanthanhlogistics.vn", "hoasenhotel.vn", "anphugroup.com.vn",
-    "saigonprint.vn", "kimlongpharma.vn", "bachkhoasoft.vn", "mekongfood.com.vn",
-    "truongthinh.vn", "sunriseschool.edu.vn", "phuongnamclinic.vn", "hanoitech.vn",
-    "danangresort.vn", "thanhcongtextile.com.vn", "vietlongsteel.vn", "songhanbank.vn",
-)  # fmt: skip
-_PHONE_PREFIXES = (
-    "90", "93", "89", "70", "79", "77", "76", "78", "91", "94", "88", "81", "82", "83", "84",
-    "85", "96", "97", "98", "86", "32", "33", "34", "35", "36", "37", "38", "39", "92", "56",
-    "58",
-)  # fmt: skip
-_STREETS = (
-    "Lê Lợi", "Nguyễn Huệ", "Trần Hưng Đạo", "Lý Thường Kiệt", "Hai Bà Trưng", "Nguyễn Trãi",
-    "Lê Duẩn", "Điện Biên Phủ", "Cách Mạng Tháng Tám", "Võ Văn Tần", "Nguyễn Thị Minh Khai",
-    "Phan Đình Phùng", "Quang Trung", "Trần Phú", "Hoàng Văn Thụ", "Nguyễn Văn Cừ",
-    "Lê Văn Sỹ", "Pasteur", "Tôn Đức Thắng", "Bạch Đằng", "Xuân Thủy", "Kim Mã", "Láng Hạ",
-    "Giải Phóng", "Nguyễn Chí Thanh", "Phạm Văn Đồng", "Võ Nguyên Giáp", "Hùng Vương",
-    "Nguyễn Văn Linh", "Lạc Long Quân", "Trường Chinh", "Nguyễn Đình Chiểu",
-)  # fmt: skip
+_FREE_MAIL: tuple[tuple[str, float], ...] = tuple(_CUSTOMER_DATA["free_mail_domains"].items())
+_COMPANY_MAIL: tuple[str, ...] = tuple(_CUSTOMER_DATA["company_mail_domains"])
+_PHONE_PREFIXES: tuple[str, ...] = tuple(_CUSTOMER_DATA["phone_prefixes"])
+_STREETS: tuple[str, ...] = tuple(_CUSTOMER_DATA["streets"])
 # City as written, its weight, and its districts.
-_CITIES: tuple[tuple[str, float, tuple[str, ...]], ...] = (
-    (
-        "TP. Hồ Chí Minh",
-        0.38,
-        (
-            "Quận 1", "Quận 3", "Quận 7", "Quận 10", "Quận Bình Thạnh", "Quận Phú Nhuận",
-            "Quận Tân Bình", "Quận Gò Vấp", "TP. Thủ Đức",
-        ),
-    ),
-    (
-        "Hà Nội",
-        0.3,
-        (
-            "Quận Ba Đình", "Quận Hoàn Kiếm", "Quận Đống Đa", "Quận Cầu Giấy",
-            "Quận Hai Bà Trưng", "Quận Thanh Xuân", "Quận Tây Hồ", "Quận Nam Từ Liêm",
-            "Quận Long Biên", "Quận Hoàng Mai",
-        ),
-    ),
-    (
-        "Đà Nẵng",
-        0.08,
-        ("Quận Hải Châu", "Quận Thanh Khê", "Quận Sơn Trà", "Quận Ngũ Hành Sơn", "Quận Liên Chiểu"),
-    ),
-    ("Hải Phòng", 0.05, ("Quận Hồng Bàng", "Quận Lê Chân", "Quận Ngô Quyền")),
-    ("Cần Thơ", 0.04, ("Quận Ninh Kiều", "Quận Cái Răng")),
-    ("Bình Dương", 0.06, ("TP. Thủ Dầu Một", "TP. Dĩ An", "TP. Thuận An")),
-    ("Đồng Nai", 0.04, ("TP. Biên Hòa", "Huyện Long Thành")),
-    ("Khánh Hòa", 0.025, ("TP. Nha Trang", "TP. Cam Ranh")),
-    ("Bà Rịa - Vũng Tàu", 0.025, ("TP. Vũng Tàu", "TP. Bà Rịa")),
-)  # fmt: skip
-_BUILDINGS = (
-    "Tầng 5, Tòa nhà Sao Mai, ",
-    "Tầng 12, Hoa Sen Tower, ",
-    "Lầu 3, An Phú Plaza, ",
-    "Phòng 808, Tòa nhà Thành Công, ",
-    "Tầng 2, Khu công nghiệp Tân Tạo, ",
+_CITIES: tuple[tuple[str, float, tuple[str, ...]], ...] = tuple(
+    (c["name"], c["weight"], tuple(c["districts"])) for c in _CUSTOMER_DATA["cities"]
 )
-_HOUSE_SUFFIX = ("", "", "", "", "/2", "/5", "/12", "A", "B", "/3A")
+_BUILDINGS: tuple[str, ...] = tuple(_CUSTOMER_DATA["buildings"])
+_HOUSE_SUFFIX: tuple[str, ...] = tuple(_CUSTOMER_DATA["house_suffixes"])
 
-_VI_ABBREVIATIONS = (
-    (r"\bkhông\b", "ko"),
-    (r"\bKhông\b", "Ko"),
-    (r"\bđược\b", "đc"),
-    (r"\bvới\b", "vs"),
-    (r"\brồi\b", "r"),
-    (r"\banh/chị\b", "a/c"),
-    (r"\banh chị\b", "a/c"),
-    (r"\bnhiều\b", "nhìu"),
-    (r"\btrước\b", "trc"),
-    (r"\bCảm ơn\b", "Cám ơn"),
-    (r"\bnhân viên\b", "nv"),
+# How casual writers shorten words: (regular expression, replacement), applied in order.
+_ABBREVIATION_DATA: dict[str, list[list[str]]] = _read("abbreviations")
+_VI_ABBREVIATIONS: tuple[tuple[str, str], ...] = tuple(
+    (pattern, replacement) for pattern, replacement in _ABBREVIATION_DATA["vi"]
 )
-_EN_ABBREVIATIONS = (
-    (r"\bPlease\b", "Pls"),
-    (r"\bplease\b", "pls"),
-    (r"\byou\b", "u"),
-    (r"\byour\b", "ur"),
-    (r"\bThanks\b", "Thx"),
-    (r"\bthanks\b", "thx"),
-    (r"\bbecause\b", "cuz"),
-    (r"\bBecause\b", "Cuz"),
-    (r"n't\b", "nt"),
-    (r"\bI'm\b", "im"),
-    (r"\bminutes\b", "mins"),
-    (r"\bconfiguration\b", "config"),
+_EN_ABBREVIATIONS: tuple[tuple[str, str], ...] = tuple(
+    (pattern, replacement) for pattern, replacement in _ABBREVIATION_DATA["en"]
 )
 
 
@@ -1319,15 +318,15 @@ class _Texts:
 
     opening: _Pool  # group: variant * 2 + is_hotline
     preamble: _Pool  # group: variant
-    problem: _Pool  # group: variant * 10 + category
-    detail: _Pool  # group: variant * 10 + category
+    problem: _Pool  # group: variant * len(CATEGORIES) + category
+    detail: _Pool  # group: variant * len(CATEGORIES) + category
     context: _Pool  # group: variant
     closing: _Pool  # group: variant
     proposal_lead: _Pool  # group: variant
-    proposal: _Pool  # group: variant * 10 + category
+    proposal: _Pool  # group: variant * len(CATEGORIES) + category
     proposal_tail: _Pool  # group: variant
     reason_lead: _Pool  # group: variant
-    reason: _Pool  # group: variant * 11 + category (10: any category)
+    reason: _Pool  # group: variant * (len(CATEGORIES) + 1) + category (last: any category)
     reason_tail: _Pool  # group: variant
     comment: _Pool  # group: variant * 3 + sentiment
 
@@ -1651,7 +650,7 @@ def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.
     category = _choose(rng, n, _CATEGORY_SHARE)
     # A faulty VPN client release, eight months before the end: a burst of VPN complaints.
     incident = (day >= cal.days - 245) & (day < cal.days - 224) & (rng.random(n) < 0.3)
-    category = np.where(incident, 0, category)
+    category = np.where(incident, _INCIDENT_CATEGORY, category)
     critical = np.isin(category, _CRITICAL)
     priority = np.where(
         critical,
@@ -1685,8 +684,8 @@ def generate_demo(records: int = 20_000, *, seed: int = 42, end: dt.date) -> pd.
     # --- the promise, the resolution and the outcome response ---
     due_seconds = np.array(_DUE_DAYS, dtype=np.int64)[priority] * _DAY
     due = np.where(acknowledged < _NEVER, acknowledged + due_seconds, _NEVER)
-    category_speed = np.array([0.0, 0.05, 0.1, -0.1, 0.0, 0.05, 0.0, 0.0, -0.25, 0.15])
-    ratio = np.exp(-0.8 + category_speed[category] + 0.75 * rng.standard_normal(n))
+    delay = np.array(_RESOLUTION_DELAY)[category]
+    ratio = np.exp(-0.8 + delay + 0.75 * rng.standard_normal(n))
     resolved = acknowledged + np.maximum(ratio * due_seconds, 600).astype(np.int64)
     resolved = _office_hours(rng, resolved, 0.85)
     stalled = rng.random(n) < 0.012

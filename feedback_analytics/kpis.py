@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from feedback_analytics import sla
+from feedback_analytics.i18n import t
 from feedback_analytics.metrics import MonthFigures, wilson_interval
+from feedback_analytics.sla import SlaPolicy
 
 Unit = Literal["count", "pct", "hours", "score"]
 # Below this many records behind a rate or a median, the page and report flag it.
@@ -123,3 +126,21 @@ def _pick(report: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
         value = value[part]
     return value
+
+
+# The policy's four promises, as MonthFigures.scorecard() names them.
+PROMISES = ("acknowledged_within_target", "eta_given", "eta_met", "response_sent")
+
+
+def definitions(policy: SlaPolicy, lang: str) -> list[tuple[str, str]]:
+    """Return how each number is defined, as (name, definition) pairs in `lang`: each KPI,
+    each promise, then the SLA targets applied and how their hours are counted. The Monthly
+    overview and the report files show the same list."""
+    return (
+        [(t(f"kpi.{kpi.key}", lang), t(f"kpi.{kpi.key}.help", lang)) for kpi in KPIS]
+        + [(t(f"scorecard.{name}", lang), t(f"scorecard.{name}.help", lang)) for name in PROMISES]
+        + [
+            (t("report.sla.ack_targets", lang), sla.ack_targets_text(policy, lang)),
+            (t("report.sla.clock", lang), sla.clock_text(policy, lang)),
+        ]
+    )

@@ -1,7 +1,8 @@
 """The monthly report a manager forwards: an XLSX workbook or one offline HTML page.
 
 Both hold the same content, read from an Overview: the key figures against the month
-before, the policy scorecard, the trend, the breakdowns and how each number is defined.
+before, the policy scorecard, the trend, the breakdowns and how each number is defined,
+with the SLA targets and clock the acknowledgement figures were measured against.
 A file is written whole or not at all (a temporary file in the same directory, then
 os.replace), so a reader never finds half a report.
 """
@@ -33,7 +34,15 @@ from feedback_analytics.charts import (
 )
 from feedback_analytics.downloads import text_workbook
 from feedback_analytics.i18n import MISSING, format_datetime, format_number, t
-from feedback_analytics.kpis import KPI_BY_KEY, KPIS, SMALL_SAMPLE, Kpi, Unit, csat_interval
+from feedback_analytics.kpis import (
+    KPI_BY_KEY,
+    KPIS,
+    SMALL_SAMPLE,
+    Kpi,
+    Unit,
+    csat_interval,
+    definitions,
+)
 from feedback_analytics.metrics import MonthFigures, Overview
 
 SUFFIXES = (".xlsx", ".html")
@@ -179,127 +188,22 @@ class _Content:
         )
 
     def definitions(self) -> list[tuple[str, str]]:
-        return [(self.t(f"kpi.{kpi.key}"), self.t(f"kpi.{kpi.key}.help")) for kpi in KPIS] + [
-            (self.t(f"scorecard.{name}"), self.t(f"scorecard.{name}.help"))
-            for name in self.scorecard
-        ]
+        """Return (name, definition) pairs: each KPI, each promise, the SLA policy applied."""
+        return definitions(self.overview.policy, self.lang)
 
 
 # --- HTML -------------------------------------------------------------------------------
 
-_HTML = """<!DOCTYPE html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
-  max-width: 1100px; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.2rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem;
-  border-bottom: 2px solid #d9e2ec; }
-h3 { font-size: 1rem; margin: 1.4rem 0 .3rem; }
-p.muted, caption { color: #52606d; }
-caption { text-align: left; caption-side: top; padding-bottom: .3rem; font-size: .85rem; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }
-th, td { border-bottom: 1px solid #e4e7eb; padding: .3rem .5rem; text-align: left;
-  vertical-align: top; }
-th { background: #f5f7fa; font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.selected td { font-weight: 600; background: #eef3f8; }
-.flag { color: #a3400c; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr));
-  gap: .5rem 1rem; }
-.chart { break-inside: avoid; }
-dl dt { font-weight: 600; margin-top: .6rem; }
-dl dd { margin: .1rem 0 0 0; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; }
-  table, .chart { break-inside: avoid; }
-  .charts { grid-template-columns: 1fr 1fr; }
-}
-</style>
-</head>
-{% macro table(header, rows, caption="") %}
-<table>
-{% if caption %}
-<caption>{{ caption }}</caption>
-{% endif %}
-<thead><tr>
-{% for cell in header %}
-<th{% if not loop.first %} class="num"{% endif %}>{{ cell }}</th>
-{% endfor %}
-</tr></thead>
-<tbody>
-{% for row in rows %}
-<tr{% if row.selected | default(false) %} class="selected"{% endif %}>
-{% for cell in row.cells %}
-{% if loop.first %}
-<td{% if row.help | default("") %} title="{{ row.help }}"{% endif %}>{{ cell }}</td>
-{% else %}
-<td class="num{% if loop.last and row.flag | default(false) %} flag{% endif %}">{{ cell }}</td>
-{% endif %}
-{% endfor %}
-</tr>
-{% endfor %}
-</tbody>
-</table>
-{% endmacro %}
-<body>
-<header>
-<h1>{{ title }}</h1>
-<p class="muted">{{ as_of }}</p>
-</header>
-
-<section>
-<h2>{{ headings.kpis }}</h2>
-{{ table(kpi_header, kpi_rows) }}
-<p>{{ interval }}</p>
-</section>
-
-<section>
-<h2>{{ headings.scorecard }}</h2>
-{{ table(scorecard_header, scorecard_rows) }}
-<div class="chart">{{ scorecard_chart | safe }}</div>
-</section>
-
-<section>
-<h2>{{ headings.trend }}</h2>
-{{ table(trend_header, trend_rows) }}
-<div class="charts">
-{% for chart in trend_charts %}
-<div class="chart">{{ chart | safe }}</div>
-{% endfor %}
-</div>
-</section>
-
-<section>
-<h2>{{ headings.breakdowns }}</h2>
-{% for breakdown in breakdowns %}
-<h3>{{ breakdown.title }}</h3>
-{{ table(breakdown.header, breakdown.rows, breakdown.caption) }}
-{% endfor %}
-</section>
-
-<section>
-<h2>{{ headings.definitions }}</h2>
-<dl>
-{% for name, text in definitions %}
-<dt>{{ name }}</dt><dd>{{ text }}</dd>
-{% endfor %}
-</dl>
-<p>{{ cohorts }}</p>
-<p>{{ docs }}</p>
-</section>
-</body>
-</html>
-"""
+# The page is templates/report.html.j2, shipped as package data. Every value is escaped
+# (autoescape=True whatever the template's name); only the charts' own HTML is marked safe.
 _ENVIRONMENT = jinja2.Environment(
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    loader=jinja2.PackageLoader("feedback_analytics", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
-_TEMPLATE = _ENVIRONMENT.from_string(_HTML)
+_TEMPLATE = _ENVIRONMENT.get_template("report.html.j2")
 
 
 def _html(c: _Content) -> str:

@@ -144,13 +144,10 @@ def flat_policy(ack_hours: float = 48.0) -> SlaPolicy:
 
 
 def describe_targets(policy: SlaPolicy, lang: str) -> str:
-    """Return the acknowledgement targets and the clock in words ("acknowledgement within 48 h,
-    in calendar hours"), per priority where they differ."""
+    """Return the acknowledgement targets and the clock in a few words ("acknowledgement
+    within 48 h, in calendar hours"), per priority where they differ."""
     clock = t(f"sla.clock.{'working' if policy.calendar.enabled else 'calendar'}", lang)
-    hours = {
-        p: format_number(policy.ack_hours(p), lang, decimals=_decimals(policy.ack_hours(p)))
-        for p in PRIORITIES
-    }
+    hours = {p: format_hours(policy.ack_hours(p), lang) for p in PRIORITIES}
     if len(set(hours.values())) == 1:
         return t("sla.targets_flat", lang, hours=hours[PRIORITIES[0]], clock=clock)
     targets = ", ".join(
@@ -160,8 +157,50 @@ def describe_targets(policy: SlaPolicy, lang: str) -> str:
     return t("sla.targets_by_priority", lang, targets=targets, clock=clock)
 
 
-def _decimals(hours: float) -> int:
-    return 0 if float(hours).is_integer() else 1
+def ack_targets_text(policy: SlaPolicy, lang: str) -> str:
+    """Return the sentence naming the acknowledgement target of each priority."""
+    targets = "; ".join(
+        t(
+            "report.sla.ack_target",
+            lang,
+            priority=t(f"priority.{priority}", lang),
+            hours=format_hours(policy.ack_hours(priority), lang),
+        )
+        for priority in PRIORITIES
+    )
+    return t("report.sla.ack_targets.text", lang, targets=targets)
+
+
+def clock_text(policy: SlaPolicy, lang: str) -> str:
+    """Return how the hours towards a target are counted: calendar or working hours, with
+    the working days, hours and public holidays."""
+    calendar = policy.calendar
+    if not calendar.enabled:
+        return t("report.sla.clock.calendar", lang)
+    holidays = "excluded" if calendar.public_holidays else "included"
+    return t(
+        "report.sla.clock.working",
+        lang,
+        start=calendar.day_start.strftime("%H:%M"),
+        end=calendar.day_end.strftime("%H:%M"),
+        days=_weekdays(calendar.weekdays, lang),
+        holidays=t(f"report.sla.holidays.{holidays}", lang),
+    )
+
+
+def _weekdays(days: tuple[int, ...], lang: str) -> str:
+    """Return working days as a range ("Monday to Friday") when they run on, else a list."""
+    ordered = sorted(days)
+    names = [t(f"weekday.{day}", lang) for day in ordered]
+    if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return t("report.sla.day_range", lang, first=names[0], last=names[-1])
+    return ", ".join(names)
+
+
+def format_hours(hours: float, lang: str) -> str:
+    """Return a target in hours as the language writes numbers (4, 1.5; vi 1,5)."""
+    decimals = next(d for d in (0, 1, 2) if round(hours, d) == round(hours, 2))
+    return format_number(hours, lang, decimals=decimals)
 
 
 def default_policy() -> SlaPolicy:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from importlib import resources
+from typing import Any
 
 import pandas as pd
 import pytest
 
-from feedback_analytics.demo import generate_demo
+from feedback_analytics.demo import CATEGORIES, generate_demo
 
 END = dt.date(2026, 3, 31)
 LOCAL = "Asia/Ho_Chi_Minh"
@@ -39,6 +42,8 @@ CANONICAL = [
 ]
 LATER = ["acknowledged_at", "due_at", "resolved_at", "responded_at", "surveyed_at"]
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+DEMO_DATA = resources.files("feedback_analytics") / "demo_data"
+DEMO_DATA_FILES = sorted(f.name for f in DEMO_DATA.iterdir() if f.name.endswith(".json"))
 
 
 def parse_times(frame: pd.DataFrame) -> pd.DataFrame:
@@ -56,6 +61,20 @@ def end_of(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day + dt.timedelta(days=1), tz=LOCAL) - pd.Timedelta(seconds=1)
 
 
+def empty_parts(value: Any, where: str = "") -> list[str]:
+    """Return where in parsed JSON a list or an object is empty."""
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list):
+        children = ((str(k), v) for k, v in enumerate(value))
+    else:
+        return []
+    found = [] if value else [where or "(top)"]
+    for key, child in children:
+        found += empty_parts(child, f"{where}/{key}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def demo() -> pd.DataFrame:
     return generate_demo(5_000, seed=11, end=END)
@@ -64,6 +83,25 @@ def demo() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def times(demo: pd.DataFrame) -> pd.DataFrame:
     return parse_times(demo)
+
+
+def test_demo_data_files_are_found_beside_the_generator() -> None:
+    # Else the parametrized test below would quietly check nothing.
+    assert "categories.json" in DEMO_DATA_FILES
+
+
+@pytest.mark.parametrize("name", DEMO_DATA_FILES)
+def test_demo_data_file_parses_and_no_list_is_empty(name: str) -> None:
+    raw = (DEMO_DATA / name).read_bytes()
+    assert len(raw) < 1_000_000
+    assert empty_parts(json.loads(raw.decode("utf-8"))) == []
+
+
+def test_every_category_has_its_fragments() -> None:
+    fragments = json.loads((DEMO_DATA / "category_fragments.json").read_text(encoding="utf-8"))
+    assert sorted(fragments) == sorted(CATEGORIES)
+    kinds = {"problem", "detail", "proposal", "reason"}
+    assert all(set(texts) == kinds for texts in fragments.values())
 
 
 def test_same_seed_gives_the_same_frame() -> None:

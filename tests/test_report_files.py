@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from feedback_analytics import report_files
+from feedback_analytics import kpis, report_files
 from feedback_analytics.metrics import Overview, month_overview
 from feedback_analytics.report_files import write_report
+from feedback_analytics.sla import Calendar, SlaPolicy, Targets, flat_policy
 from tests.metric_records import frame, rec
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -274,6 +275,114 @@ def test_xlsx_of_an_empty_month_leaves_nulls_empty(
     assert row_of(summary, "Customer satisfaction (CSAT)")[2:7] == ["", "", "", 0, ""]
 
 
+# --- the SLA policy applied ---------------------------------------------------------------
+
+
+def per_priority(calendar: Calendar | None = None, urgent: float = 4) -> SlaPolicy:
+    """Acknowledgement within `urgent` h (urgent), 8 h (high), 24 h (normal), 72 h (low)."""
+    hours = {"urgent": urgent, "high": 8, "normal": 24, "low": 72}
+    return SlaPolicy(
+        targets={priority: Targets(ack_hours=ack) for priority, ack in hours.items()},
+        calendar=calendar or Calendar(),
+    )
+
+
+WORKING = Calendar(enabled=True)
+SOME_DAYS = Calendar(
+    enabled=True, day_start="07:30", day_end="16:00", weekdays=(0, 2, 5), public_holidays=False
+)
+
+
+@pytest.mark.parametrize(
+    ("policy", "lang", "targets", "clock"),
+    [
+        pytest.param(
+            flat_policy(),
+            "en",
+            ("Acknowledgement targets", "Urgent 48 h; High 48 h; Normal 48 h; Low 48 h."),
+            ("Hours counted", "Calendar hours: every hour counts, nights, weekends and public"),
+            id="default-en",
+        ),
+        pytest.param(
+            flat_policy(),
+            "vi",
+            ("Thời hạn xác nhận", "Khẩn cấp 48 giờ; Cao 48 giờ; Bình thường 48 giờ; Thấp 48 giờ."),
+            ("Cách tính giờ", "Giờ lịch: mọi giờ đều được tính"),
+            id="default-vi",
+        ),
+        pytest.param(
+            per_priority(),
+            "en",
+            ("Acknowledgement targets", "Urgent 4 h; High 8 h; Normal 24 h; Low 72 h."),
+            ("Hours counted", "Calendar hours: every hour counts, nights, weekends and public"),
+            id="per-priority-en",
+        ),
+        pytest.param(
+            per_priority(),
+            "vi",
+            ("Thời hạn xác nhận", "Khẩn cấp 4 giờ; Cao 8 giờ; Bình thường 24 giờ; Thấp 72 giờ."),
+            ("Cách tính giờ", "Giờ lịch: mọi giờ đều được tính"),
+            id="per-priority-vi",
+        ),
+        pytest.param(
+            per_priority(WORKING),
+            "en",
+            ("Acknowledgement targets", "Urgent 4 h; High 8 h; Normal 24 h; Low 72 h."),
+            (
+                "Hours counted",
+                "Working hours: only the hours from 08:00 to 17:00 on working days (Monday to "
+                "Friday) count. Vietnamese public holidays are days off and do not count.",
+            ),
+            id="working-hours-en",
+        ),
+        pytest.param(
+            per_priority(WORKING),
+            "vi",
+            ("Thời hạn xác nhận", "Khẩn cấp 4 giờ; Cao 8 giờ; Bình thường 24 giờ; Thấp 72 giờ."),
+            (
+                "Cách tính giờ",
+                "Giờ làm việc: chỉ tính các giờ từ 08:00 đến 17:00 của ngày làm việc (Thứ Hai "
+                "đến Thứ Sáu). Ngày lễ của Việt Nam là ngày nghỉ và không được tính.",
+            ),
+            id="working-hours-vi",
+        ),
+        pytest.param(
+            per_priority(SOME_DAYS, urgent=1.5),
+            "vi",
+            ("Thời hạn xác nhận", "Khẩn cấp 1,5 giờ; Cao 8 giờ"),
+            (
+                "Cách tính giờ",
+                "từ 07:30 đến 16:00 của ngày làm việc (Thứ Hai, Thứ Tư, Thứ Bảy). Ngày lễ được "
+                "tính như mọi ngày làm việc khác.",
+            ),
+            id="some-days-with-holidays-vi",
+        ),
+    ],
+)
+def test_the_definitions_state_the_sla_targets_and_clock_applied(
+    tmp_path: Path,
+    policy: SlaPolicy,
+    lang: str,
+    targets: tuple[str, str],
+    clock: tuple[str, str],
+) -> None:
+    overview = month_overview(records(ROWS), month="2026-09", as_of=AS_OF, tz=HCM, policy=policy)
+    html = without_plotly_js(
+        written(overview, tmp_path / "report.html", lang).read_text(encoding="utf-8")
+    )
+    book = sheets(written(overview, tmp_path / "report.xlsx", lang))
+    definitions = book["Definitions" if lang == "en" else "Định nghĩa"]
+    for name, text in (targets, clock):
+        assert re.search(rf"<dt>{name}</dt><dd>[^<]*{re.escape(text)}[^<]*</dd>", html)
+        assert text in row_of(definitions, name)[1]
+    # No text claims a 48 h target that the policy does not set.
+    claims_48 = re.compile(r"\b48 (h|giờ)\b")
+    cells = [str(cell) for rows in book.values() for row in rows for cell in row]
+    expect_48 = set(policy.describe()["ack_hours"].values()) == {48}
+    assert bool(claims_48.search(html)) == expect_48
+    assert any(claims_48.search(cell) for cell in cells) == expect_48
+
+
 # --- writing ----------------------------------------------------------------------------
 
 
@@ -337,3 +446,7 @@ def test_a_write_replaces_the_previous_file_and_leaves_nothing_else(
     written(overview, path)
     assert list(tmp_path.iterdir()) == [path]
     assert path.read_bytes() != b"last month"
+
+
+def test_the_promises_defined_are_the_scorecards(overview: Overview) -> None:
+    assert tuple(overview.current.scorecard()) == kpis.PROMISES

@@ -328,7 +328,7 @@ def _delta_colour(higher_is_better: bool | None) -> Any:
     return "normal" if higher_is_better else "inverse"
 
 
-_SCORECARD_COHORTS = {
+_PROMISE_COHORTS = {
     "acknowledged_within_target": "acknowledgement_due",
     "eta_given": "intake",
     "eta_met": "resolved_with_due",
@@ -365,7 +365,7 @@ def scorecard(overview: metrics.Overview, lang: str) -> None:
                 icon=":material/table_rows:",
                 type="tertiary",
                 on_click=_show_records,
-                args=(_SCORECARD_COHORTS[name], overview.month),
+                args=(_PROMISE_COHORTS[name], overview.month),
             )
 
 
@@ -564,13 +564,10 @@ def _targets_applied(overview: metrics.Overview, lang: str) -> str:
 
 
 def definitions(overview: metrics.Overview, lang: str) -> None:
-    """Render how each number is defined: the cohorts, the SLA targets applied, each KPI's and
-    promise's formula."""
+    """Render how each number is defined: the cohorts, each KPI's and promise's formula and
+    the SLA targets applied, as the report files define them."""
     with st.expander(t("report.definitions", lang), icon=":material/menu_book:"):
         st.write(t("report.cohorts", lang, zone=settings().timezone))
-        st.write(_targets_applied(overview, lang))
-        for kpi in kpis.KPIS:
-            st.markdown(f"**{t(f'kpi.{kpi.key}', lang)}**: {t(f'kpi.{kpi.key}.help', lang)}")
-        for name in _SCORECARD_COHORTS:
-            st.markdown(f"**{t(f'scorecard.{name}', lang)}**: {t(f'scorecard.{name}.help', lang)}")
+        for name, text in kpis.definitions(overview.policy, lang):
+            st.markdown(f"**{name}**: {text}")
         st.caption(t("report.docs", lang))

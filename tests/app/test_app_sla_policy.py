@@ -151,6 +151,9 @@ def test_the_pages_and_the_report_give_the_same_figures_under_the_policy(
     assert "in working hours" in texts(at)
     card = next(m for m in at.metric if m.label.startswith("Acknowledged on time"))
     assert "Targets applied: acknowledgement within 4 h (urgent), 24 h (high)" in card.help
+    # The definitions under the page name the same targets and clock as the report file's.
+    assert "Urgent 4 h; High 24 h; Normal 24 h; Low 72 h" in texts(at)
+    assert "Working hours: only the hours from 08:00 to 17:00" in texts(at)
 
     trend = processing_trend()
     assert trend["ack_pct"] == pytest.approx(report["acknowledgement"]["compliance_pct"])
@@ -162,6 +165,7 @@ def test_the_pages_and_the_report_give_the_same_figures_under_the_policy(
     page = html.read_text(encoding="utf-8")
     assert "66.7%" in page
     assert "33.3%" not in page  # the flat 48 h figure of the same month
+    assert "Urgent 4 h; High 24 h; Normal 24 h; Low 72 h" in page
 
 
 def test_a_policy_saved_elsewhere_reaches_the_page_when_its_cache_expires(
