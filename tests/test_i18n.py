@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from feedback_analytics import i18n
 from feedback_analytics.i18n import (
     CATALOGUE,
     LANGUAGES,
+    catalogue_file,
     format_date,
     format_datetime,
     format_number,
+    format_percent,
     pick_language,
     placeholders,
+    read_catalogue,
     t,
     table_datetime_pattern,
 )
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+ROOT = Path(__file__).resolve().parents[1]
+# t("a.key", ...) with a literal key; f-strings and variables are not literals.
+LOOKUP = re.compile(r"""\bt\(\s*(?P<quote>["'])(?P<key>[^"'{}]+)(?P=quote)""")
+# A line of a .po file: blank, a comment, or a quoted string after its keyword or alone. Babel
+# reads a string with a lost quote without a word (it drops the last character).
+PO_LINE = re.compile(
+    r'|#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) )?"(?:[^"\\]|\\.)*"'
+)
+TEMPLATE = {message.context: message.id for message in read_catalogue(None) if message.id}
+
+
+def keys_looked_up() -> set[str]:
+    """Return the literal keys that the package, the pages and app.py pass to t()."""
+    files = [ROOT / "app.py", *(ROOT / "feedback_analytics").rglob("*.py")]
+    files += (ROOT / "views").rglob("*.py")
+    return {match["key"] for file in files for match in LOOKUP.finditer(file.read_text())}
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
@@ -32,7 +54,36 @@ def test_every_key_has_every_language(key: str) -> None:
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
 def test_translations_take_the_same_placeholders(key: str) -> None:
     names = {lang: placeholders(CATALOGUE[key][lang]) for lang in LANGUAGES}
-    assert names["vi"] == names["en"]
+    assert names == dict.fromkeys(LANGUAGES, placeholders(TEMPLATE[key]))
+
+
+@pytest.mark.parametrize("lang", [None, *LANGUAGES])
+def test_catalogue_files_hold_one_entry_per_template_key(lang: str | None) -> None:
+    catalog = read_catalogue(lang)  # Babel refuses a file it cannot parse
+    entries = [(message.context, message.id) for message in catalog if message.id]
+    keys = [key for key, _ in entries]
+    assert None not in keys
+    assert len(keys) == len(set(keys))
+    assert dict(entries) == TEMPLATE
+    assert catalog.locale_identifier == lang  # the file's Language header
+
+
+@pytest.mark.parametrize("lang", [None, *LANGUAGES])
+def test_catalogue_files_quote_every_string(lang: str | None) -> None:
+    lines = catalogue_file(lang).read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not PO_LINE.fullmatch(line)] == []
+
+
+def test_every_key_looked_up_is_in_the_catalogue() -> None:
+    keys = keys_looked_up()
+    assert len(keys) > 100  # the scan finds the calls
+    assert sorted(keys - set(CATALOGUE)) == []
+
+
+def test_t_shows_english_where_a_language_lacks_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    lacking = {**CATALOGUE, "nav.home": {"en": "Home"}}
+    monkeypatch.setattr(i18n, "CATALOGUE", lacking)
+    assert t("nav.home", "vi") == "Home"
 
 
 @pytest.mark.parametrize(
@@ -96,12 +147,31 @@ def test_pick_language(requested: str | None, locale: str | None, expected: str)
         (-1234.56, "vi", 2, "-1.234,56"),
         (0.125, "en", 2, "0.12"),
         (87.5, "vi", 1, "87,5"),
+        # Rounded as written, not as the nearest binary float (2.67499…) would be.
+        (2.675, "en", 2, "2.68"),
         (None, "en", 0, "—"),
         (None, "vi", 1, "—"),
+        (float("nan"), "vi", 1, "—"),
     ],
 )
 def test_format_number(value: float | None, lang: str, decimals: int, expected: str) -> None:
     assert format_number(value, lang, decimals=decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "expected"),
+    [
+        (0.875, "en", 1, "87.5%"),
+        (0.875, "vi", 1, "87,5%"),
+        (0.875, "vi", 0, "88%"),
+        (12.3456, "en", 0, "1,235%"),
+        (0, "vi", 1, "0,0%"),
+        (None, "vi", 1, "—"),
+        (float("nan"), "en", 0, "—"),
+    ],
+)
+def test_format_percent(value: float | None, lang: str, decimals: int, expected: str) -> None:
+    assert format_percent(value, lang, decimals=decimals) == expected
 
 
 @pytest.mark.parametrize(
@@ -156,6 +226,7 @@ def test_table_datetime_pattern(lang: str, expected: str) -> None:
     "call",
     [
         lambda: format_number(1, "de"),
+        lambda: format_percent(0.5, "de"),
         lambda: format_date(date(2026, 1, 1), "de"),
         lambda: format_datetime(datetime(2026, 1, 1, tzinfo=UTC), "de"),
         lambda: table_datetime_pattern("de"),

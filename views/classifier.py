@@ -6,7 +6,7 @@ import streamlit as st
 from feedback_analytics import charts, ui
 from feedback_analytics.classify import service
 from feedback_analytics.classify.recipe import TooFewExamples
-from feedback_analytics.i18n import format_datetime, format_number, t
+from feedback_analytics.i18n import format_datetime, format_number, format_percent, t
 from feedback_analytics.ui import classifier
 
 lang = ui.current_language()
@@ -22,7 +22,7 @@ active = next((row for row in models if row.active), None)
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{format_number(100 * value, lang, decimals=1)} %"
+    return format_percent(value, lang, decimals=1)
 
 
 def quality_table(metrics: dict, reviews: dict) -> pd.DataFrame:
