@@ -101,6 +101,18 @@ _SURVEY_COLUMNS = {
     "surveyed_at": SurveyResponse.surveyed_at,
 }
 _ID_CHUNK = 5_000
+# The largest number a record can have: ids are 32-bit integers on PostgreSQL.
+MAX_RECORD_ID = 2**31 - 1
+
+
+def parse_record_id(text: str | None) -> int:
+    """Return the record number a link gives (`?id=`), 0 when it is none a record can have:
+    not a whole number, below 1 or above MAX_RECORD_ID."""
+    try:
+        number = int(str(text or "").strip())
+    except ValueError:
+        return 0
+    return number if 1 <= number <= MAX_RECORD_ID else 0
 
 
 def records_by_id(session: Session, ids: Sequence[int]) -> pd.DataFrame:

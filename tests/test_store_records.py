@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from feedback_analytics.db import Feedback
 from feedback_analytics.ingest import import_source
-from feedback_analytics.store import RECORD_VIEW_COLUMNS, records_by_id
+from feedback_analytics.store import RECORD_VIEW_COLUMNS, parse_record_id, records_by_id
 from tests.ingest.helpers import csv_bytes, row
 
 
@@ -40,3 +41,23 @@ def test_records_by_id_in_order_and_without_personal_data(engine: Engine) -> Non
     for secret in ("Lê Thị Hoa", "hoa@example.vn", "0987654321", "Tràng Tiền"):
         assert secret not in shown
     assert empty.empty and list(empty.columns) == list(RECORD_VIEW_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("2147483647", 2_147_483_647),  # the largest id PostgreSQL's integer holds
+        ("2147483648", 0),
+        ("99999999999999999999", 0),
+        ("0", 0),
+        ("-3", 0),
+        ("4.5", 0),
+        ("[x](https://evil.example)", 0),
+        ("", 0),
+        (None, 0),
+    ],
+)
+def test_a_linked_record_number_is_one_a_record_can_have(text: str | None, number: int) -> None:
+    assert parse_record_id(text) == number

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from feedback_analytics import access, privacy, store, ui, workflow
 from feedback_analytics.errors import ActionableError
-from feedback_analytics.i18n import t
+from feedback_analytics.i18n import format_number, t
 
 lang = ui.current_language()
 viewer = ui.require_viewer()
@@ -18,12 +18,20 @@ tz = ui.settings().tz
 st.title(t("record.title", lang))
 
 # ?id= links a record; the picker keeps it in the address so the link can be shared.
-try:
-    linked = max(0, int(st.query_params.get("id", "0")))
-except ValueError:
-    linked = 0
+asked = st.query_params.get("id")
+linked = store.parse_record_id(asked)
+if asked and not linked:
+    largest = format_number(store.MAX_RECORD_ID, lang)
+    st.warning(t("record.bad_id", lang, largest=largest), icon=":material/link_off:")
 feedback_id = int(
-    st.number_input(t("record.id", lang), min_value=0, value=linked, step=1, key="record_id")
+    st.number_input(
+        t("record.id", lang),
+        min_value=0,
+        max_value=store.MAX_RECORD_ID,
+        value=linked,
+        step=1,
+        key="record_id",
+    )
 )
 if not feedback_id:
     st.info(t("record.pick", lang), icon=":material/search:")

@@ -239,3 +239,17 @@ def test_a_manager_handles_feedback_too(store_engine: Engine) -> None:
     add_feedback(store_engine, [{"received_at": RECEIVED}])
     at = record_page(1, role="manager")
     assert "Acknowledge" in {b.label for b in at.button}
+
+
+@pytest.mark.parametrize(
+    "asked", ["99999999999999999999", "-1", "abc", "[x](https://evil.example)"]
+)
+def test_a_link_to_no_possible_record_says_so_without_a_traceback(asked: str) -> None:
+    at = new_app("staff")
+    at.query_params["id"] = asked
+    at.run()
+    at.switch_page(RECORD).run()
+    assert not at.exception, at.exception
+    assert "The link does not hold a record's number" in texts(at)
+    assert at.number_input(key="record_id").value == 0
+    assert "evil" not in texts(at)
