@@ -106,6 +106,7 @@ from typing import Any, cast
 
 from feedback_analytics.ingest.readers import (
     FORMATS,
+    TOO_DEEP,
     cell_text,
     choose_encoding,
     scan,
@@ -667,6 +668,8 @@ def convert_web_form(binary: bytes, *, encoding: str | None = None) -> Converted
             f"column {exc.colno}). Export the form's responses as JSON again, or choose the "
             "kind of file it is"
         ) from exc
+    except RecursionError:
+        raise FileUnreadable(f"is not a web form export: it {TOO_DEEP}") from None
     submissions = _submissions(document)
     if not submissions:
         raise FileUnreadable("the web form export holds no submission")

@@ -42,6 +42,12 @@ csv.field_size_limit(sys.maxsize)
 # extra columns are read (they are ignored with one warning); a header beyond these caps is a
 # broken export or an attack, and each column costs memory in every row read.
 MAX_COLUMNS = 10_000
+# Python's JSON parser gives up on arrays or objects nested about a thousand deep (a record
+# is a flat object): said so instead of a traceback.
+TOO_DEEP = (
+    "holds arrays or objects nested too deeply to read (a record is one flat object of "
+    "column names and values): export it again as an array of flat objects"
+)
 # The longest CSV header row read: MAX_COLUMNS columns of long names fit in it.
 HEADER_CHARS = 1_048_576
 
@@ -604,6 +610,8 @@ class Reader:
             raise FileUnreadable(
                 f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
             ) from exc
+        except RecursionError:
+            raise FileUnreadable(TOO_DEEP) from None
         if not isinstance(items, list):
             raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
         numbered = list(enumerate(items, start=1))
@@ -630,6 +638,8 @@ class Reader:
                 yield number, json.loads(line, object_pairs_hook=_pairs)
             except json.JSONDecodeError as exc:
                 yield number, _Broken(f"is not valid JSON: {exc.msg} at column {exc.colno}")
+            except RecursionError:
+                yield number, _Broken(TOO_DEEP)
 
     def _json_chunks(self, items: Iterator[tuple[int, Any]], layout: Layout) -> Iterator[Chunk]:
         rows: list[list[Any]] = []
