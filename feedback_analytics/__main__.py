@@ -130,14 +130,15 @@ def _progress_bar(args: argparse.Namespace, label: str) -> Callable[[int, int], 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import canonical record files or channel files (--from), one batch each."""
-    from feedback_analytics.ingest import detect_kind, import_paths, rejects_to_csv
+    from feedback_analytics.ingest import rejects_to_csv, run_import
 
     engine = _engine()
     # --from web-form names the kind web_form; without --from, each file's extension decides.
     kind = args.source.replace("-", "_") if args.source else None
-    result = import_paths(
+    result = run_import(
         engine,
         [Path(p) for p in args.paths],
+        actor=_cli_actor(),
         kind=kind,
         encoding=args.encoding,
         dry_run=args.dry_run,
@@ -145,63 +146,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
-    if not args.dry_run:
-        _audit(
-            engine,
-            "import",
-            {
-                "files": [Path(p).name[:200] for p in args.paths][:50],
-                "kinds": [kind or detect_kind(p) for p in args.paths][:50],
-                "inserted": result.total("inserted"),
-                "updated": result.total("updated"),
-                "rejected": result.total("rejected"),
-            },
-        )
-    if (
-        not args.dry_run
-        and (result.total("inserted") or result.total("updated"))
-        and _has_active_model(engine)
-    ):
-        from feedback_analytics.classify import service
-        from feedback_analytics.classify.registry import ModelUnusable
-
-        # New and reworded records are categorised by the active model as they arrive; a model
-        # that cannot be loaded leaves them uncategorised, the import itself stands.
-        try:
-            classified = service.classify_store(
-                engine, threshold=get_settings().review_threshold, only_new=True
-            )
-        except ModelUnusable as exc:
-            _say(f"The records were imported but not categorised: {exc}")
-        else:
-            if classified.version is not None:
-                _say(_classified_message(classified))
-    return _report_import(engine, result, args, rows="rows", updated="updated")
-
-
-def _has_active_model(engine: Engine) -> bool:
-    """Return True when a model is active: only then is the classifier (scikit-learn and skops,
-    seconds to import) loaded to categorise what an import brought."""
-    from sqlalchemy import exists, select
-
-    from feedback_analytics.db import ClassifierModel
-
-    with engine.connect() as connection:
-        return bool(connection.scalar(select(exists().where(ClassifierModel.active.is_(True)))))
+    if result.not_categorised:
+        _say(f"The records were imported but not categorised: {result.not_categorised}")
+    elif result.classified is not None and result.classified.version is not None:
+        _say(_classified_message(result.classified))
+    return _report_import(result, args, rows="rows", updated="updated")
 
 
 def _report_import(
-    engine: Engine, result: ImportResult, args: argparse.Namespace, *, rows: str, updated: str
+    result: ImportResult, args: argparse.Namespace, *, rows: str, updated: str
 ) -> int:
-    """Refresh the facts snapshot after a change, say what became of each file (and print
-    the METRICS.md object under --json); return the exit status."""
-    if not args.dry_run and (result.total("inserted") or result.total("updated")):
-        # The dashboard's snapshot, when there is one, follows the import: reports and first
-        # views start from it instead of reading the store again.
-        from feedback_analytics.facts import FactsSnapshot
-
-        engine.dispose()
-        FactsSnapshot(engine, Path(get_settings().cache_dir)).refresh_if_kept()
+    """Say what became of each file (and print the METRICS.md object under --json); return
+    the exit status."""
     for f in result.files:
         for warning in f.warnings:
             _say(f"{f.file}: {warning}")
@@ -239,26 +195,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import_surveys(args: argparse.Namespace) -> int:
     """Import survey results files (external_id, score, comment, surveyed_at), one batch each."""
-    from feedback_analytics.ingest import ImportResult, rejects_to_csv
-    from feedback_analytics.surveys import import_surveys
+    from feedback_analytics.ingest import rejects_to_csv, run_survey_import
 
-    engine = _engine()
-    result = ImportResult()
-    for path in args.paths:
-        result.files.append(
-            import_surveys(
-                engine,
-                Path(path),
-                file_name=str(path),
-                actor=_cli_actor(),
-                encoding=args.encoding,
-                replace=args.replace,
-                dry_run=args.dry_run,
-            )
-        )
+    result = run_survey_import(
+        _engine(),
+        [Path(p) for p in args.paths],
+        actor=_cli_actor(),
+        encoding=args.encoding,
+        replace=args.replace,
+        dry_run=args.dry_run,
+    )
     if args.rejects:
         Path(args.rejects).write_bytes(rejects_to_csv(result, neutralise=False))
-    return _report_import(engine, result, args, rows="responses", updated="replaced")
+    return _report_import(result, args, rows="responses", updated="replaced")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -32,6 +32,8 @@ ACTIONS: tuple[str, ...] = (
     # Customer data seen or taken out of the app.
     "reveal",
     "download",
+    # One per imported file, in its batch's transaction (ingest.run_import): {"file", "kind",
+    # "batch", "inserted", "updated", "rejected"} of that file, "files" and "kinds" of the call.
     "import",
     # Records and the classifier.
     "category.set",  # a person's category for a record: {"from", "to", "predicted", ...}

@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, func, select, update
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.models import Feedback, ImportBatch, RejectedRow
@@ -46,6 +46,9 @@ from feedback_analytics.ingest.validate import Problems, check_order, parse_chun
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+# Called with the open transaction and the file's result once the file is written, before it
+# commits: what it writes stands or falls with the file.
+BeforeCommit = Callable[[Connection, FileResult], None]
 # The PostgreSQL advisory lock an import holds for its transaction (any fixed number).
 IMPORT_LOCK = 0x46_41_49_4D  # "FAIM"
 # Files at least this large are read and checked in a second process.
@@ -107,13 +110,15 @@ def import_source(
     dry_run: bool = False,
     origin: str = "cli",
     progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> FileResult:
     """Import one file as one batch and return what became of its rows.
 
     `kind` says what the file is (channels.KINDS): a canonical record file, or a channel file
     (e-mails, a hotline call log, a web form export) that is converted into one first; an
     unknown kind raises ValueError. Never raises for a bad file: an unreadable one changes
-    nothing and says why in `FileResult.unreadable`.
+    nothing and says why in `FileResult.unreadable`. `before_commit` runs in the file's
+    transaction after its rows are written (not on a dry run, nor for an unreadable file).
     """
     result = FileResult(file=file_name)
     try:
@@ -132,6 +137,7 @@ def import_source(
             dry_run=dry_run,
             origin=origin,
             progress=progress,
+            before_commit=before_commit,
         )
     except FileUnreadable as exc:
         fresh = FileResult(file=file_name, unreadable=f"{file_name} {exc}")
@@ -193,6 +199,7 @@ def _import(
     dry_run: bool,
     origin: str,
     progress: Progress | None,
+    before_commit: BeforeCommit | None,
 ) -> None:
     settings = get_settings()
     path = getattr(binary, "name", None)
@@ -289,7 +296,8 @@ def _import(
                         rejected=result.rejected,
                     )
                 )
-
+                if before_commit is not None:
+                    before_commit(connection, result)
     finally:
         if isinstance(reader, _ReaderProcess):
             reader.close()

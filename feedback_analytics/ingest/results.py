@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedback_analytics.errors import ActionableError
+
+if TYPE_CHECKING:
+    from feedback_analytics.classify.service import ClassifyResult
 
 
 class FileUnreadable(ActionableError):
@@ -68,9 +71,14 @@ class FileResult:
 
 @dataclass
 class ImportResult:
-    """The outcome of one import call over one or more files."""
+    """The outcome of one import call over one or more files, and of what followed it."""
 
     files: list[FileResult] = field(default_factory=list)
+    # The active model's categorisation of what the import brought; None when nothing was
+    # categorised (a dry run, nothing new or changed, no active model).
+    classified: ClassifyResult | None = None
+    # Why the active model could not categorise what the import brought (the import stands).
+    not_categorised: str | None = None
 
     def total(self, name: str) -> int:
         """Return the sum of one count over every file."""

@@ -10,19 +10,17 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from feedback_analytics.classify.registry import ModelUnusable
-from feedback_analytics.classify.service import classify_store
 from feedback_analytics.db import DatabaseUnavailable
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ingest import (
     FileResult,
     detect_kind,
-    import_source,
     read_preview,
     rejects_to_csv,
+    run_import,
 )
 from feedback_analytics.ingest.readers import FORMATS
-from feedback_analytics.ui.data import clear_cached_data, get_engine, settings
+from feedback_analytics.ui.data import clear_cached_data, get_engine
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
 
@@ -124,15 +122,15 @@ def check(upload: Upload, lang: str) -> FileResult:
     if kept is not None and kept[0] == upload.key:
         return kept[1]
     with st.spinner(t("import.checking", lang)):
-        result = import_source(
+        result = run_import(
             get_engine(),
-            upload.data,
-            file_name=upload.name,
+            [(upload.name, upload.data)],
+            actor=require_viewer().actor,
             kind=upload.kind,
             encoding=upload.encoding,
             dry_run=True,
             origin="app",
-        )
+        ).files[0]
     st.session_state[_CHECKED] = (upload.key, result)
     return result
 
@@ -144,7 +142,8 @@ def imported(upload: Upload) -> FileResult | None:
 
 
 def import_with_progress(upload: Upload, lang: str) -> FileResult:
-    """Import the upload under a progress bar, remember the result and clear cached totals."""
+    """Import the upload under a progress bar (run_import: audited, categorised, snapshot
+    refreshed), remember the result and clear cached totals."""
     bar = st.progress(0.0, text=t("import.progress", lang, percent=0))
     shown = 0
 
@@ -157,10 +156,10 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
             bar.progress(percent / 100, text=t("import.progress", lang, percent=percent))
 
     try:
-        result = import_source(
+        outcome = run_import(
             get_engine(),
-            upload.data,
-            file_name=upload.name,
+            [(upload.name, upload.data)],
+            actor=require_viewer().actor,
             kind=upload.kind,
             encoding=upload.encoding,
             origin="app",
@@ -171,25 +170,10 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         st.error(t("import.failed", lang))
         st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         st.stop()
-    log_event(
-        require_viewer(),
-        "import",
-        {
-            "file": upload.name[:200],
-            "kind": upload.kind,
-            "inserted": result.inserted,
-            "updated": result.updated,
-            "rejected": result.rejected,
-        },
-    )
-    if result.inserted or result.updated:
-        # New and reworded records are categorised by the active model as they arrive; a model
-        # that cannot be loaded leaves them uncategorised, the import itself stands.
-        try:
-            classify_store(get_engine(), threshold=settings().review_threshold, only_new=True)
-        except ModelUnusable as exc:
-            st.warning(str(exc), icon=":material/warning:")
+    if outcome.not_categorised:
+        st.warning(outcome.not_categorised, icon=":material/warning:")
     bar.empty()
+    [result] = outcome.files
     st.session_state[_IMPORTED] = (upload.key, result)
     st.session_state.pop(_CHECKED, None)
     clear_cached_data()

@@ -19,7 +19,14 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from feedback_analytics.db import Customer, Feedback, ImportBatch, RejectedRow, SurveyResponse
+from feedback_analytics.db import (
+    AuditEvent,
+    Customer,
+    Feedback,
+    ImportBatch,
+    RejectedRow,
+    SurveyResponse,
+)
 from feedback_analytics.demo import generate_demo
 from feedback_analytics.ingest.pipeline import PARALLEL_FROM_BYTES
 from tests.resilience.helpers import (
@@ -106,8 +113,9 @@ def kill_while_writing(process: subprocess.Popen[str], engine: Engine) -> None:
 
 
 def assert_nothing_written(engine: Engine) -> None:
-    """Assert that the store holds nothing of the killed import: no batch, finished or not."""
-    for model in (Feedback, Customer, SurveyResponse, RejectedRow, ImportBatch):
+    """Assert that the store holds nothing of the killed import: no batch, finished or not, and
+    no audit event (it is written in the import's transaction)."""
+    for model in (Feedback, Customer, SurveyResponse, RejectedRow, ImportBatch, AuditEvent):
         assert count(engine, model) == 0, model.__name__
 
 
@@ -123,6 +131,7 @@ def assert_imported_once(engine: Engine, path: Path, records: int) -> None:
     with Session(engine) as session:
         batch = session.scalars(select(ImportBatch)).one()
     assert (batch.inserted, batch.finished_at is not None) == (records, True)
+    assert count(engine, AuditEvent) == 1
 
 
 def test_a_killed_import_leaves_nothing_and_the_next_import_completes_it(
