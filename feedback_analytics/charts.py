@@ -1,24 +1,32 @@
-"""Plotly figures of a month's overview: a KPI's trend, its breakdown, the policy scorecard.
+"""Plotly figures of every page: the month's overview (a KPI's trend, its breakdown, the
+policy scorecard), the operations pages (intake, processing, satisfaction), the categories and
+the classifier's confusion matrix.
 
 Pure builders (no Streamlit): the pages show them with st.plotly_chart and the HTML report
 embeds them. Every point carries `customdata`, the "YYYY-MM" month of a trend point or the
 raw value behind a breakdown bar ("" for an empty one), so a page can tell what a click
-selected. Values are formatted for the language here too, so the report files and the
+selected; the operations pages' points carry a list (their first item the period, month or
+score clicked). Values are formatted for the language here too, so the report files and the
 pages write a number, a change and a month the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from feedback_analytics.i18n import CATALOGUE, MISSING, format_number, t
 from feedback_analytics.kpis import KPI_BY_KEY, SMALL_SAMPLE, Kpi, Unit
 from feedback_analytics.metrics import UNCATEGORISED, MonthFigures, Overview, month_bounds
+
+# The processing page's compliance lines: the columns of operations.compliance_trend.
+COMPLIANCE_COLUMNS = ("ack_pct", "resolution_pct", "on_time_pct")
 
 DECIMALS: dict[Unit, int] = {"count": 0, "pct": 1, "hours": 1, "score": 2}
 # Dimensions whose values have catalogue labels (`channel.email`, `priority.high`, ...).
@@ -94,6 +102,29 @@ def value_label(dimension: str, value: Any, lang: str) -> str:
     if dimension in LABELLED_DIMENSIONS and key in CATALOGUE:
         return t(key, lang)
     return str(value)
+
+
+def value_labels(dimension: str, values: Sequence[Any] | pd.Series, lang: str) -> list[str]:
+    """Return how each of the values of a dimension is shown (value_label of each)."""
+    # Each distinct value is looked up once: a page may name a million values.
+    names: dict[Any, str] = {}
+    shown = []
+    for value in values:
+        try:
+            name = names[value]
+        except KeyError:
+            name = names[value] = value_label(dimension, value, lang)
+        except TypeError:  # not hashable
+            name = value_label(dimension, value, lang)
+        shown.append(name)
+    return shown
+
+
+def format_figure(value: float | None, lang: str, *, decimals: int = 1) -> str:
+    """Return a figure without its unit in the language's notation, or MISSING (None, NaN)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return MISSING
+    return format_number(value, lang, decimals=decimals)
 
 
 def has_records(figures: MonthFigures) -> bool:
@@ -256,13 +287,19 @@ def _hover(kpi: Kpi, figures: MonthFigures, lang: str) -> str:
     return " · ".join(parts)
 
 
-def _layout(lang: str, *, title: str, height: int, **axes: Any) -> go.Layout:
+def _layout(
+    lang: str, *, title: str | None, height: int | None, showlegend: bool = False, **axes: Any
+) -> go.Layout:
+    """Return the house layout; without a title (the page heads the chart) or a height (the
+    page's default) neither is set."""
+    if title is not None:
+        axes["title"] = {"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"}
+    if height is not None:
+        axes["height"] = height
     return go.Layout(
-        title={"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
-        height=height,
-        margin={"l": 10, "r": 30, "t": 40, "b": 10},
+        margin={"l": 10, "r": 30, "t": 10 if title is None else 40, "b": 10},
         separators=_SEPARATORS[lang],
-        showlegend=False,
+        showlegend=showlegend,
         template=_TEMPLATE,
         **axes,
     )
@@ -317,9 +354,11 @@ def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.F
     return figure
 
 
-def category_bars_figure(counts: Any, title: str, lang: str) -> go.Figure:
-    """Return a horizontal bar per category (rows of value, count), largest on top."""
-    ordered = counts.sort_values("count")
+def category_bars_figure(counts: pd.DataFrame, month: str, lang: str) -> go.Figure:
+    """Return a horizontal bar per category of `month` (rows of month, value, count, as
+    category_trend_figure takes them), largest on top."""
+    ordered = counts[counts["month"] == month].sort_values("count")
+    title = t("categories.distribution", lang, month=format_month(month, lang))
     figure = go.Figure(
         go.Bar(
             x=ordered["count"].astype(int).tolist(),
@@ -360,3 +399,170 @@ def confusion_figure(
         yaxis_autorange="reversed",
     )
     return figure
+
+
+def scorecard_changes(overview: Overview) -> dict[str, float | None]:
+    """Return each promise's share minus the month before's, in points (None: either null)."""
+    before = overview.previous.scorecard()
+    changes: dict[str, float | None] = {}
+    for name, share in overview.current.scorecard().items():
+        now, previous = share.pct, before[name].pct
+        changes[name] = None if now is None or previous is None else now - previous
+    return changes
+
+
+# --- the operations pages --------------------------------------------------------------------
+
+
+def volume_figure(counts: pd.DataFrame, *, period: str, by: str | None, lang: str) -> go.Figure:
+    """Return the records received per period (operations.volume's rows) as bars, stacked by
+    the values of `by`, one trace per value. A bar's customdata is [the period's start (ISO),
+    the value], or [the period's start] without `by`: what operations.volume_ids takes."""
+    period_title = t(f"intake.period.{period}", lang)
+    count_title = t("intake.count", lang)
+    groups: list[tuple[Any, pd.DataFrame]] = (
+        [(None, counts)] if by is None else list(counts.groupby("value", sort=False))
+    )
+    figure = go.Figure(
+        layout=_layout(
+            lang,
+            title=None,
+            height=None,
+            showlegend=by is not None,
+            barmode="relative",
+            xaxis={"title": {"text": period_title}},
+            yaxis={"title": {"text": count_title}},
+            legend={"title": {"text": ""}},
+        )
+    )
+    for value, rows in groups:
+        starts = [pd.Timestamp(start).isoformat() for start in rows["period"]]
+        figure.add_trace(
+            go.Bar(
+                x=list(rows["period"]),
+                y=rows["count"].astype(int).tolist(),
+                customdata=[[start] if by is None else [start, value] for start in starts],
+                name="" if by is None else value_label(by, value, lang),
+                hovertemplate=f"{period_title}: %{{x}}<br>{count_title}: %{{y:,}}"
+                + ("<extra></extra>" if by is None else "<extra>%{fullData.name}</extra>"),
+            )
+        )
+    return figure
+
+
+def weekday_hour_figure(heat: pd.DataFrame, lang: str) -> go.Figure:
+    """Return the records per weekday (rows, Monday first) and hour (columns) as a heatmap
+    (operations.weekday_hour), Monday on top."""
+    hour_title, count_title = t("intake.hour", lang), t("intake.count", lang)
+    return go.Figure(
+        go.Heatmap(
+            z=heat.to_numpy().tolist(),
+            x=[f"{hour:02d}" for hour in heat.columns],
+            y=[t(f"weekday.{day}", lang) for day in heat.index],
+            colorscale="Blues",
+            colorbar={"title": {"text": count_title}},
+            hovertemplate=f"{hour_title}: %{{x}}<br>%{{y}}<br>{count_title}: %{{z:,}}"
+            + "<extra></extra>",
+        ),
+        layout=_layout(
+            lang,
+            title=None,
+            height=None,
+            xaxis={"title": {"text": hour_title}, "type": "category"},
+            yaxis={"type": "category", "autorange": "reversed"},
+        ),
+    )
+
+
+def box_figure(boxes: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
+    """Return a box per value of the dimension drawn from precomputed statistics
+    (operations.box_stats): its quartiles and fences, hours, not every record's value."""
+    return go.Figure(
+        go.Box(
+            x=value_labels(dimension, boxes["value"], lang),
+            q1=boxes["q1"].tolist(),
+            median=boxes["median"].tolist(),
+            q3=boxes["q3"].tolist(),
+            lowerfence=boxes["lowerfence"].tolist(),
+            upperfence=boxes["upperfence"].tolist(),
+            boxpoints=False,
+            showlegend=False,
+        ),
+        layout=_layout(
+            lang,
+            title=None,
+            height=None,
+            xaxis={"title": {"text": t(f"dimension.{dimension}", lang)}},
+            yaxis={"title": {"text": t("processing.hours", lang)}},
+        ),
+    )
+
+
+def compliance_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
+    """Return a line per compliance figure of operations.compliance_trend over its months,
+    gaps where a month has none; each point's customdata is [its "YYYY-MM" month]."""
+    months = [str(month) for month in trend["month"]]
+    figure = go.Figure(
+        layout=_layout(
+            lang,
+            title=None,
+            height=None,
+            showlegend=True,
+            yaxis={"title": {"text": "%"}},
+            legend={"title": {"text": ""}},
+        )
+    )
+    for column in COMPLIANCE_COLUMNS:
+        figure.add_trace(
+            go.Scatter(
+                x=months,
+                y=[_or_none(value) for value in trend[column]],
+                customdata=[[month] for month in months],
+                name=t(f"processing.{column}", lang),
+                mode="lines+markers",
+                hovertemplate="%{x}: %{y:.1f} %<extra>%{fullData.name}</extra>",
+            )
+        )
+    return figure
+
+
+def score_figure(distribution: Mapping[int, int], lang: str) -> go.Figure:
+    """Return a bar per survey score (Satisfaction.distribution) with its responses; each bar's
+    customdata is [its score]."""
+    scores = list(distribution)
+    score_title, count_title = t("satisfaction.score", lang), t("intake.count", lang)
+    return go.Figure(
+        go.Bar(
+            x=scores,
+            y=[int(distribution[score]) for score in scores],
+            customdata=[[score] for score in scores],
+            hovertemplate=f"{score_title}: %{{x}}<br>{count_title}: %{{y:,}}<extra></extra>",
+        ),
+        layout=_layout(
+            lang,
+            title=None,
+            height=None,
+            xaxis={"title": {"text": score_title}},
+            yaxis={"title": {"text": count_title}},
+        ),
+    )
+
+
+def csat_trend_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
+    """Return the CSAT % per month (operations.monthly_csat's rows) as a line, gaps where a
+    month has no response."""
+    title = t("kpi.csat", lang) + " (%)"
+    return go.Figure(
+        go.Scatter(
+            x=[str(month) for month in trend["month"]],
+            y=[_or_none(value) for value in trend["csat"]],
+            mode="lines+markers",
+            hovertemplate=f"%{{x}}: %{{y:.1f}} %<extra>{t('kpi.csat', lang)}</extra>",
+        ),
+        layout=_layout(lang, title=None, height=None, yaxis={"title": {"text": title}}),
+    )
+
+
+def _or_none(value: Any) -> float | None:
+    """Return a figure as a float, None for a missing one (None, NaN, pd.NA)."""
+    return None if value is None or pd.isna(value) else float(value)

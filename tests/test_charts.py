@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,19 +10,30 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from feedback_analytics import sla
 from feedback_analytics.charts import (
+    box_figure,
     breakdown_figure,
+    category_bars_figure,
     category_trend_figure,
+    compliance_figure,
+    csat_trend_figure,
     format_change,
+    format_figure,
     format_month,
     format_value,
+    score_figure,
+    scorecard_changes,
     scorecard_figure,
     trend_figure,
     value_label,
+    value_labels,
+    volume_figure,
+    weekday_hour_figure,
 )
 from feedback_analytics.i18n import t
 from feedback_analytics.kpis import KPIS, Unit
-from feedback_analytics.metrics import Overview, month_overview
+from feedback_analytics.metrics import Overview, RecordEvents, month_overview, operations
 from tests.metric_records import frame, rec
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -292,3 +303,230 @@ def test_category_lines_each_have_their_own_colour_and_uncategorised_stands_apar
     uncategorised = lines[t("home.uncategorised", lang)]
     assert uncategorised.dash == "dash" and uncategorised.color not in colours
     assert figure.data[-1].name == t("home.uncategorised", lang)  # listed after the categories
+
+
+def test_scorecard_changes_are_the_shares_minus_the_month_befores(overview: Overview) -> None:
+    # August: its one record never acknowledged, no time promised, resolved without a
+    # response; no record resolved with a promised time, so eta_met has no change.
+    assert scorecard_changes(overview) == pytest.approx(
+        {
+            "acknowledged_within_target": 100 / 3,
+            "eta_given": 200 / 3,
+            "eta_met": None,
+            "response_sent": 50.0,
+        }
+    )
+
+
+def test_category_bars_show_the_month_asked_for_largest_on_top() -> None:
+    counts = pd.DataFrame(
+        [("2026-08", "VPN", 9), ("2026-09", "VPN", 2), ("2026-09", "Billing", 5)],
+        columns=["month", "value", "count"],
+    )
+    figure = category_bars_figure(counts, "2026-09", "vi")
+    (trace,) = figure.data
+    assert list(trace.customdata) == ["VPN", "Billing"]  # the last bar is drawn on top
+    assert list(trace.x) == [2, 5]
+    assert figure.layout.title.text == t("categories.distribution", "vi", month="T9/2026")
+
+
+@pytest.mark.parametrize(
+    ("dimension", "values", "lang", "expected"),
+    [
+        ("channel", ["hotline", "email", "hotline"], "vi", ["Tổng đài", "Email", "Tổng đài"]),
+        ("department", ["", None, "IT"], "en", ["Not set", "Not set", "IT"]),
+        ("category", pd.Series(["VPN", "uncategorised"]), "en", ["VPN", "uncategorised"]),
+        ("priority", [], "en", []),
+    ],
+)
+def test_value_labels(dimension: str, values: Any, lang: str, expected: list[str]) -> None:
+    assert value_labels(dimension, values, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "expected"),
+    [
+        (92.6984, "en", 1, "92.7"),
+        (92.6984, "vi", 1, "92,7"),
+        (1234.5, "en", 2, "1,234.50"),
+        (3.8, "vi", 2, "3,80"),
+        (None, "en", 1, "—"),
+        (float("nan"), "vi", 2, "—"),
+    ],
+)
+def test_format_figure(value: float | None, lang: str, decimals: int, expected: str) -> None:
+    assert format_figure(value, lang, decimals=decimals) == expected
+
+
+# --- the operations pages' figures, on records worked out by hand -------------------------
+
+OPS_AS_OF = datetime(2026, 10, 14, 5, tzinfo=UTC)  # Wednesday 12:00 local
+
+
+def with_id(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    facts = frame(rows)
+    facts.insert(0, "id", range(1, len(facts) + 1))
+    return facts
+
+
+INTAKE = with_id(
+    [
+        rec("2026-09-30T17:05:00Z"),  # Thursday 1 October local: week of 28 September
+        rec("2026-10-05T01:00:00Z", channel="hotline"),  # Monday 5 October 08:00
+        rec("2026-10-06T01:00:00Z"),
+        rec("2026-10-06T03:00:00Z", channel="hotline"),
+    ]
+)
+
+
+@pytest.mark.parametrize("period", operations.PERIODS)
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_volume_has_a_bar_per_period_whose_customdata_finds_its_records(
+    period: str, lang: str
+) -> None:
+    counts = operations.volume(INTAKE, period=period, tz=HCM, as_of=OPS_AS_OF)
+    figure = volume_figure(counts, period=period, by=None, lang=lang)
+    (trace,) = figure.data
+    assert list(trace.y) == counts["count"].tolist()
+    assert list(trace.x) == counts["period"].tolist()
+    assert figure.layout.xaxis.title.text == t(f"intake.period.{period}", lang)
+    assert figure.layout.yaxis.title.text == t("intake.count", lang)
+    assert figure.layout.showlegend is False
+    # A click hands the page [period start]: the records behind the bar are its count.
+    for (start,), count in zip(trace.customdata, trace.y, strict=True):
+        ids = operations.volume_ids(INTAKE, period=period, start=start, tz=HCM, as_of=OPS_AS_OF)
+        assert len(ids) == count
+
+
+def test_volume_by_a_dimension_stacks_a_named_trace_per_value() -> None:
+    counts = operations.volume(INTAKE, period="week", tz=HCM, as_of=OPS_AS_OF, by="channel")
+    figure = volume_figure(counts, period="week", by="channel", lang="vi")
+    assert figure.layout.barmode == "relative" and figure.layout.showlegend is True
+    assert [trace.name for trace in figure.data] == ["Email", "Tổng đài"]
+    email, hotline = figure.data
+    assert [list(point) for point in email.customdata] == [
+        ["2026-09-28T00:00:00", "email"],
+        ["2026-10-05T00:00:00", "email"],
+    ]
+    assert list(email.y) == [1, 1]
+    assert [list(point) for point in hotline.customdata] == [["2026-10-05T00:00:00", "hotline"]]
+    assert list(hotline.y) == [2]
+    start, value = hotline.customdata[0]
+    ids = operations.volume_ids(
+        INTAKE, period="week", start=start, tz=HCM, as_of=OPS_AS_OF, by="channel", value=value
+    )
+    assert ids.tolist() == [4, 2]
+
+
+@pytest.mark.parametrize(("lang", "monday"), [("en", "Monday"), ("vi", t("weekday.0", "vi"))])
+def test_weekday_hour_heatmap_is_the_counts_monday_on_top(lang: str, monday: str) -> None:
+    heat = operations.weekday_hour(INTAKE, tz=HCM, as_of=OPS_AS_OF)
+    figure = weekday_hour_figure(heat, lang)
+    (trace,) = figure.data
+    assert [list(row) for row in trace.z] == heat.to_numpy().tolist()
+    assert trace.y[0] == monday and len(trace.y) == 7
+    assert list(trace.x) == [f"{hour:02d}" for hour in range(24)]
+    assert trace.z[0][8] == 1 and trace.z[3][0] == 1  # Monday 08:00, Thursday 00:05
+    assert figure.layout.yaxis.autorange == "reversed"
+    assert figure.layout.xaxis.title.text == t("intake.hour", lang)
+
+
+PROCESSING = with_id(
+    [
+        rec("2026-10-01T00:00:00Z", priority="urgent", acknowledged_at="2026-10-01T02:00Z"),
+        rec("2026-10-01T00:00:00Z", priority="urgent", acknowledged_at="2026-10-01T06:00Z"),
+        rec("2026-10-01T00:00:00Z", priority="urgent", acknowledged_at="2026-10-01T10:00Z"),
+        rec("2026-09-01T00:00:00Z", acknowledged_at="2026-09-02T00:00Z"),
+        rec("2026-09-01T00:00:00Z", acknowledged_at="2026-09-04T00:00Z"),
+        rec("2026-09-01T00:00:00Z", department=None, acknowledged_at="2026-09-02T12:00Z"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("by", "lang", "labels"),
+    [
+        ("priority", "en", ["Normal", "Urgent"]),
+        ("priority", "vi", ["Bình thường", "Khẩn cấp"]),
+        ("department", "en", ["Not set", "Billing"]),
+    ],
+)
+def test_box_figure_draws_the_box_stats(by: str, lang: str, labels: list[str]) -> None:
+    durations = operations.durations(PROCESSING, sla.default_policy(), tz=HCM, as_of=OPS_AS_OF)
+    boxes = operations.box_stats(durations, "ack_hours", by)
+    figure = box_figure(boxes, by, lang)
+    (trace,) = figure.data
+    assert sorted(zip(trace.x, trace.median, strict=True)) == sorted(
+        zip(labels, boxes["median"], strict=True)
+    )
+    for name in ("q1", "median", "q3", "lowerfence", "upperfence"):
+        assert list(getattr(trace, name)) == boxes[name].tolist()
+    assert trace.boxpoints is False
+    assert figure.layout.xaxis.title.text == t(f"dimension.{by}", lang)
+    assert figure.layout.yaxis.title.text == t("processing.hours", lang)
+
+
+def test_box_figure_of_the_urgent_records_has_their_quartiles() -> None:
+    durations = operations.durations(PROCESSING, sla.default_policy(), tz=HCM, as_of=OPS_AS_OF)
+    (trace,) = box_figure(
+        operations.box_stats(durations, "ack_hours", "priority"), "priority", "en"
+    ).data
+    urgent = list(trace.x).index("Urgent")
+    assert (trace.q1[urgent], trace.median[urgent], trace.q3[urgent]) == (4.0, 6.0, 8.0)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_compliance_has_a_line_per_figure_with_the_trends_values(lang: str) -> None:
+    policy = sla.default_policy()
+    events = RecordEvents.of(PROCESSING, as_of=OPS_AS_OF, policy=policy, tz=HCM)
+    durations = operations.durations(PROCESSING, policy, tz=HCM, as_of=OPS_AS_OF, events=events)
+    months = ["2026-08", "2026-09", "2026-10"]
+    trend = operations.compliance_trend(durations, events, months=months, tz=HCM)
+    figure = compliance_figure(trend, lang)
+    assert [trace.name for trace in figure.data] == [
+        t(f"processing.{column}", lang) for column in ("ack_pct", "resolution_pct", "on_time_pct")
+    ]
+    ack = figure.data[0]
+    assert list(ack.x) == months
+    # August has no record: a gap, not 0. September: 2 of 3 within 48 h; October: all 3.
+    assert list(ack.y) == [None, pytest.approx(200 / 3), 100.0]
+    assert [float(v) if v is not None else None for v in ack.y] == [
+        None if pd.isna(v) else float(v) for v in trend["ack_pct"]
+    ]
+    assert [list(point) for point in ack.customdata] == [[month] for month in months]
+    assert figure.layout.showlegend is True
+    assert figure.layout.yaxis.title.text == "%"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_score_bars_carry_their_score_for_a_click(lang: str) -> None:
+    figure = score_figure({1: 3, 2: 0, 3: 1, 4: 7, 5: 12}, lang)
+    (trace,) = figure.data
+    assert list(trace.x) == [1, 2, 3, 4, 5]
+    assert list(trace.y) == [3, 0, 1, 7, 12]
+    assert [list(point) for point in trace.customdata] == [[1], [2], [3], [4], [5]]
+    assert figure.layout.xaxis.title.text == t("satisfaction.score", lang)
+    assert figure.layout.yaxis.title.text == t("intake.count", lang)
+
+
+def test_csat_trend_is_monthly_csat_with_gaps() -> None:
+    answered = operations.responses(
+        with_id(
+            [
+                rec("2026-09-01T00:00:00Z", surveyed_at="2026-09-05T00:00Z", satisfaction_score=5),
+                rec("2026-09-01T00:00:00Z", surveyed_at="2026-09-06T00:00Z", satisfaction_score=2),
+                rec("2026-10-01T00:00:00Z", surveyed_at="2026-10-02T00:00Z", satisfaction_score=4),
+            ]
+        ),
+        as_of=OPS_AS_OF,
+        start=pd.Timestamp("2026-07-31T17:00:00Z"),
+        end=pd.Timestamp("2026-10-31T17:00:00Z"),
+    )
+    months = ["2026-08", "2026-09", "2026-10"]
+    trend = operations.monthly_csat(answered, as_of=OPS_AS_OF, months=months, tz=HCM)
+    figure = csat_trend_figure(trend, "vi")
+    (trace,) = figure.data
+    assert list(trace.x) == months
+    assert list(trace.y) == [None, 50.0, 100.0] == trend["csat"].tolist()
+    assert figure.layout.yaxis.title.text == t("kpi.csat", "vi") + " (%)"
+    assert figure.layout.separators == ",."

@@ -295,3 +295,130 @@ def test_compliance_trend_puts_records_in_their_local_month() -> None:
         {"month": "2026-09", "ack_n": 1, "ack_pct": 0.0},
         {"month": "2026-10", "ack_n": 1, "ack_pct": 100.0},
     ]
+
+
+# The records behind the Intake page's bars, the Processing page's lists and the Satisfaction
+# page's score bars and comments.
+INTAKE = [
+    rec("2026-09-30T17:05:00Z"),  # 1 October local, a Thursday: week of 28 September
+    rec("2026-10-05T01:00:00Z", channel="hotline", category=None),  # Monday 5 October
+    rec("2026-10-06T01:00:00Z"),
+    rec("2026-10-06T03:00:00Z", category=None),
+    rec("2026-10-20T01:00:00Z"),  # after as_of: does not exist yet
+]
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "by", "value", "expected"),
+    [
+        ("week", "2026-10-05T00:00:00", None, None, [4, 3, 2]),
+        ("week", pd.Timestamp("2026-09-28"), None, None, [1]),
+        ("week", "2026-10-05T00:00:00", "channel", "email", [4, 3]),
+        ("week", "2026-10-05T00:00:00", "channel", "hotline", [2]),
+        ("week", "2026-10-05T00:00:00", "category", "uncategorised", [4, 2]),
+        ("day", "2026-10-01T00:00:00", None, None, [1]),
+        ("day", "2026-09-30T00:00:00", None, None, []),
+        ("month", "2026-10-01T00:00:00", "channel", "email", [4, 3, 1]),
+        ("week", "2026-10-19T00:00:00", None, None, []),  # the future record is not there
+    ],
+)
+def test_volume_ids_are_the_records_behind_a_bar_newest_first(
+    period: str, start: object, by: str | None, value: str | None, expected: list[int]
+) -> None:
+    ids = operations.volume_ids(
+        with_id(INTAKE), period=period, start=start, tz=TZ, as_of=AS_OF, by=by, value=value
+    )
+    assert ids.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "by"), [(p, b) for p in operations.PERIODS for b in (None, "channel", "category")]
+)
+def test_every_bar_of_volume_has_as_many_records_behind_it(period: str, by: str | None) -> None:
+    records = with_id(INTAKE)
+    counts = operations.volume(records, period=period, tz=TZ, as_of=AS_OF, by=by)
+    for row in counts.to_dict("records"):
+        ids = operations.volume_ids(
+            records,
+            period=period,
+            start=row["period"],
+            tz=TZ,
+            as_of=AS_OF,
+            by=by,
+            value=row.get("value"),
+        )
+        assert len(ids) == row["count"]
+
+
+def test_flagged_spikes_keeps_the_flagged_rows_in_order() -> None:
+    records = with_id(
+        _weekly("VPN", [4, 5, 4, 6, 5, 4, 5, 5, 19]) + _weekly("Billing", [10] * 8 + [12])
+    )
+    found = operations.spikes(records, period="week", tz=TZ, as_of=AS_OF)
+    assert operations.flagged_spikes(found)["category"].tolist() == ["VPN"]
+    nothing = operations.spikes(with_id([]), period="week", tz=TZ, as_of=AS_OF)
+    assert operations.flagged_spikes(nothing).empty
+
+
+@pytest.mark.parametrize(("ids", "expected"), [([2, 1], [40.0, 77.0]), ([3], [5.0]), ([], [])])
+def test_age_hours_follow_the_ids_order(ids: list[int], expected: list[float]) -> None:
+    records = with_id(
+        [rec("2026-10-11T00:00:00Z"), rec("2026-10-12T13:00:00Z"), rec("2026-10-14T00:00:00Z")]
+    )
+    frame_ = operations.durations(records, sla.default_policy(), tz=TZ, as_of=AS_OF)
+    assert operations.age_hours(frame_, ids).tolist() == expected
+
+
+SURVEYED = [
+    _surveyed("VPN", 1),
+    _surveyed("VPN", 2),
+    _surveyed("Billing", 5),
+    _surveyed("Wi-Fi", 4),
+    # Surveyed 1 October 00:30 local: an October response, though September in UTC.
+    rec(
+        "2026-09-20T00:00:00Z",
+        resolved_at="2026-09-25T00:00:00Z",
+        surveyed_at="2026-09-30T17:30:00Z",
+        satisfaction_score=5,
+    ),
+]
+
+
+def _answered(rows: list[dict], first: str = "2026-08", last: str = "2026-10") -> pd.DataFrame:
+    start, end = metrics.month_bounds(first, TZ)[0], metrics.month_bounds(last, TZ)[1]
+    return operations.responses(with_id(rows), as_of=AS_OF, start=start, end=end)
+
+
+def test_monthly_csat_is_each_local_months_csat_and_none_without_responses() -> None:
+    trend = operations.monthly_csat(
+        _answered(SURVEYED), as_of=AS_OF, months=["2026-08", "2026-09", "2026-10"], tz=TZ
+    )
+    assert trend.to_dict("records") == [
+        {"month": "2026-08", "csat": None},
+        {"month": "2026-09", "csat": 50.0},
+        {"month": "2026-10", "csat": 100.0},
+    ]
+    # The same figure as the monthly report's.
+    report = metrics.monthly_report(with_id(SURVEYED), month="2026-09", as_of=AS_OF, tz=TZ)
+    assert trend.loc[1, "csat"] == report["satisfaction"]["csat_pct"]
+
+
+@pytest.mark.parametrize(("score", "expected"), [(1, [1]), (5, [3, 5]), (3, [])])
+def test_scored_ids_are_the_responses_with_that_score(score: int, expected: list[int]) -> None:
+    assert operations.scored_ids(_answered(SURVEYED), score).tolist() == expected
+
+
+def test_response_comments_are_those_of_the_responses_newest_first() -> None:
+    comments = pd.DataFrame(
+        {
+            "id": [1, 3, 5, 99],
+            "score": [1, 5, 5, 2],
+            "comment": ["slow", "great", "fine", "not a response of the window"],
+        }
+    )
+    shown = operations.response_comments(comments, _answered(SURVEYED))
+    assert shown.to_dict("records") == [
+        {"id": 5, "satisfaction_score": 5, "satisfaction_comment": "fine"},
+        {"id": 3, "satisfaction_score": 5, "satisfaction_comment": "great"},
+        {"id": 1, "satisfaction_score": 1, "satisfaction_comment": "slow"},
+    ]

@@ -20,13 +20,7 @@ count = st.select_slider(t("categories.months", lang), [3, 6, 12, 24, 36], value
 months = metrics.trailing_months(last, count)
 counts = classifier.category_months(data, months)
 st.plotly_chart(charts.category_trend_figure(counts, months, lang), key="category_trend")
-this_month = counts[counts["month"] == last]
-st.plotly_chart(
-    charts.category_bars_figure(
-        this_month, t("categories.distribution", lang, month=charts.format_month(last, lang)), lang
-    ),
-    key="category_bars",
-)
+st.plotly_chart(charts.category_bars_figure(counts, last, lang), key="category_bars")
 
 choices = sorted(set(counts["value"]) | set(classifier.known_categories(data)))
 category = st.selectbox(t("categories.pick", lang), choices, key="category")

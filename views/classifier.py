@@ -1,12 +1,11 @@
 """Classifier: quality per category, the confusion matrix, the models; retrain and activate."""
 
-import pandas as pd
 import streamlit as st
 
-from feedback_analytics import charts, ui
+from feedback_analytics import charts, tables, ui
 from feedback_analytics.classify import service
 from feedback_analytics.classify.recipe import TooFewExamples
-from feedback_analytics.i18n import format_datetime, format_number, format_percent, t
+from feedback_analytics.i18n import format_datetime, format_number, t
 from feedback_analytics.ui import classifier
 
 lang = ui.current_language()
@@ -22,25 +21,7 @@ active = next((row for row in models if row.active), None)
 
 
 def pct(value: float | None) -> str:
-    return format_percent(value, lang, decimals=1)
-
-
-def quality_table(metrics: dict, reviews: dict) -> pd.DataFrame:
-    rows = []
-    for label, figures in metrics["per_label"].items():
-        reviewed = reviews["per_label"].get(label, {})
-        rows.append(
-            {
-                "label": label,
-                "precision": pct(figures["precision"]),
-                "recall": pct(figures["recall"]),
-                "f1": pct(figures["f1"]),
-                "support": figures["support"],
-                "corrected_f1": pct(reviewed.get("f1")) if reviewed.get("support") else "—",
-                "reviewed": int(reviewed.get("support", 0)),
-            }
-        )
-    return pd.DataFrame(rows)
+    return tables.format_share(value, lang)
 
 
 if active is None:
@@ -67,7 +48,7 @@ else:
     weighted.metric(t("column.corrected_f1", lang), pct(reviews["macro_f1"]))
     st.subheader(t("model.quality", lang))
     st.caption(t("model.quality_help", lang))
-    ui.show_table(quality_table(active.metrics, reviews), lang)
+    ui.show_table(tables.quality_table(active.metrics, reviews, lang), lang)
     if reviews["n"] == 0:
         st.caption(t("model.no_reviews", lang))
     st.plotly_chart(
@@ -105,44 +86,11 @@ new_version = st.session_state.get("model_new")
 if new_version in by_version and by_version[new_version] is not active:
     st.subheader(t("model.compare", lang))
     new = by_version[new_version]
-    rows = []
-    for key in ("accuracy", "macro_f1", "weighted_f1"):
-        rows.append(
-            {
-                t("model.figure", lang): t(f"column.{key}", lang)
-                if key != "weighted_f1"
-                else "weighted-F1",
-                t("model.new", lang): pct(new.metrics[key]),
-                t("model.current", lang): pct(active.metrics[key]) if active else "—",
-            }
-        )
-    rows.append(
-        {
-            t("model.figure", lang): t("column.n_train", lang),
-            t("model.new", lang): format_number(new.n_train, lang),
-            t("model.current", lang): format_number(active.n_train, lang) if active else "—",
-        }
-    )
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.dataframe(tables.model_comparison_table(new, active, lang), hide_index=True)
 
 st.subheader(t("model.history", lang))
 if models:
-    history = pd.DataFrame(
-        [
-            {
-                "version": row.version,
-                "created_at": pd.Timestamp(row.created_at),
-                "created_by": row.created_by,
-                "n_train": row.n_train,
-                "n_labels": len(row.labels),
-                "accuracy": pct(row.metrics["accuracy"]),
-                "macro_f1": pct(row.metrics["macro_f1"]),
-                "active": "✓" if row.active else "",
-            }
-            for row in models
-        ]
-    )
-    ui.show_table(history, lang)
+    ui.show_table(tables.model_history_table(models, lang), lang)
     inactive = [row.version for row in models if not row.active]
     if inactive:
         default = inactive.index(new_version) if new_version in inactive else 0

@@ -1,10 +1,8 @@
 """Intake: how much feedback arrives, by period and dimension, when, and which categories spike."""
 
-import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from feedback_analytics import ui
+from feedback_analytics import charts, tables, ui
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import DIMENSIONS, operations
 from feedback_analytics.ui import operations as ops
@@ -38,36 +36,12 @@ by = right.selectbox(
 )
 frame = data.frame
 counts = operations.volume(frame, period=str(period), tz=tz, as_of=data.as_of, by=by, since=since)
-counts["label"] = ops.value_names(by, counts["value"], lang) if by else ""
-figure = px.bar(
-    counts,
-    x="period",
-    y="count",
-    color="label" if by else None,
-    custom_data=["period", "value"] if by else ["period"],
-    labels={
-        "period": t(f"intake.period.{period}", lang),
-        "count": t("intake.count", lang),
-        "label": "",
-    },
-)
-ops.chart(figure, "intake_volume")
+ops.chart(charts.volume_figure(counts, period=str(period), by=by, lang=lang), "intake_volume")
 st.caption(t("intake.click", lang))
 
 st.subheader(t("intake.heatmap", lang))
 heat = operations.weekday_hour(frame, tz=tz, as_of=data.as_of, since=since)
-days = [t(f"weekday.{day}", lang) for day in range(7)]
-st.plotly_chart(
-    px.imshow(
-        heat.to_numpy(),
-        x=[f"{hour:02d}" for hour in range(24)],
-        y=days,
-        labels={"x": t("intake.hour", lang), "y": "", "color": t("intake.count", lang)},
-        color_continuous_scale="Blues",
-        aspect="auto",
-    ),
-    key="intake_heatmap",
-)
+st.plotly_chart(charts.weekday_hour_figure(heat, lang), key="intake_heatmap")
 
 st.subheader(t("intake.spikes", lang))
 spike_period = st.segmented_control(
@@ -79,7 +53,7 @@ spike_period = st.segmented_control(
     key="spike_period",
 )
 found = operations.spikes(frame, period=str(spike_period), tz=tz, as_of=data.as_of)
-flagged = found[found["flagged"]] if not found.empty else found
+flagged = operations.flagged_spikes(found)
 st.caption(
     t(
         "intake.spikes_rule",
@@ -107,21 +81,24 @@ for row in flagged.itertuples():
     )
 if not found.empty:
     with st.expander(t("intake.all_categories", lang)):
-        table = found.drop(columns=["periods"]).assign(
-            ratio=found["ratio"].map(lambda v: ops.number(v, lang, decimals=2))
-        )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(tables.spikes_table(found, lang), hide_index=True, width="stretch")
 
 st.subheader(t("intake.records", lang))
 picked = ops.clicked("intake_volume")
 if not picked:
     st.caption(t("intake.records_hint", lang))
 else:
-    start = operations.period_start(frame["received_at"], str(period), tz)
-    mask = (start == pd.Timestamp(picked[0])) & (frame["received_at"] <= data.as_of)
+    value = picked[1] if by and len(picked) > 1 else None
+    chosen = operations.volume_ids(
+        frame,
+        period=str(period),
+        start=picked[0],
+        tz=tz,
+        as_of=data.as_of,
+        by=by if value is not None else None,
+        value=value,
+    )
     title = str(picked[0])[:10]
-    if by and len(picked) > 1:
-        mask &= operations.labelled(frame, by) == picked[1]
-        title += f" · {ops.value_names(by, [picked[1]], lang)[0]}"
-    chosen = frame[mask].sort_values("received_at", ascending=False)["id"]
+    if value is not None:
+        title += f" · {charts.value_label(str(by), value, lang)}"
     ops.show_records(chosen, title, lang)

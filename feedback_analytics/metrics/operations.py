@@ -24,6 +24,7 @@ from feedback_analytics.metrics.rules import (
     UNCATEGORISED,
     csat_pct,
     happened,
+    month_bounds,
     month_number,
     month_numbers,
     percentage,
@@ -93,6 +94,26 @@ def volume(
         keys.append(labelled(kept, by).rename("value"))
     counts = kept.groupby(keys, observed=True).size().rename("count").reset_index()
     return counts.sort_values(["period", "value"][: len(keys)], ignore_index=True)
+
+
+def volume_ids(
+    facts: pd.DataFrame,
+    *,
+    period: str,
+    start: datetime | str,
+    tz: tzinfo,
+    as_of: datetime,
+    by: str | None = None,
+    value: object = None,
+) -> pd.Series:
+    """Return the ids of the records behind a bar of `volume`: received in the period that
+    starts at local `start` (a naive local time, or its ISO text), by `as_of`, and with `value`
+    of `by` as `labelled` names it (any value without `by`); newest first."""
+    kept = received_by(facts, as_of)
+    inside = period_start(kept["received_at"], period, tz) == pd.Timestamp(start)
+    if by is not None:
+        inside &= labelled(kept, by) == value
+    return kept[inside].sort_values("received_at", ascending=False)["id"]
 
 
 def weekday_hour(
@@ -184,6 +205,13 @@ def spikes(
     return result.sort_values(["flagged", "z"], ascending=False, ignore_index=True)
 
 
+def flagged_spikes(found: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of `spikes` that are flagged, in its order."""
+    if found.empty:
+        return found
+    return found[found["flagged"].astype(bool)]
+
+
 def durations(
     facts: pd.DataFrame,
     policy: SlaPolicy,
@@ -233,6 +261,13 @@ def _kept_or_not(kept: np.ndarray, broken: np.ndarray) -> np.ndarray:
     flags[kept] = True
     flags[broken] = False
     return flags
+
+
+def age_hours(frame: pd.DataFrame, ids: Sequence[int] | np.ndarray | pd.Series) -> np.ndarray:
+    """Return the age in hours (one decimal) of each record of `ids`, in their order, from
+    `durations`' rows."""
+    ages = frame.set_index("id")["age_hours"]
+    return ages.loc[list(ids)].round(1).to_numpy()
 
 
 def time_summary(frame: pd.DataFrame, column: str, by: str) -> pd.DataFrame:
@@ -367,6 +402,31 @@ def satisfaction(
         response_rate_pct=percentage(int(surveyed.sum()), len(resolved)),
         distribution={s: int((scores == s).sum()) for s in range(1, 6)},
     )
+
+
+def monthly_csat(
+    answered: pd.DataFrame, *, as_of: datetime, months: Sequence[str], tz: tzinfo
+) -> pd.DataFrame:
+    """Return the CSAT % of each of `months` (company local) over `responses`' rows: columns
+    month, csat (None for a month without responses)."""
+    csat = []
+    for month in months:
+        start, end = month_bounds(month, tz)
+        csat.append(satisfaction(answered, as_of=as_of, start=start, end=end).csat_pct)
+    return pd.DataFrame({"month": list(months), "csat": pd.Series(csat, dtype=object)})
+
+
+def scored_ids(answered: pd.DataFrame, score: int) -> pd.Series:
+    """Return the ids of `responses`' rows that gave `score`."""
+    return answered.loc[answered["satisfaction_score"] == int(score), "id"]
+
+
+def response_comments(comments: pd.DataFrame, answered: pd.DataFrame) -> pd.DataFrame:
+    """Return the survey comments (rows of id, score, comment) of `responses`' rows, newest
+    record first, as satisfaction fields: id, satisfaction_score, satisfaction_comment."""
+    ids = answered["id"].astype(int).tolist()
+    kept = comments[comments["id"].isin(ids)].sort_values("id", ascending=False)
+    return kept.rename(columns={"comment": "satisfaction_comment", "score": "satisfaction_score"})
 
 
 def satisfaction_by(answered: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -1,26 +1,29 @@
-"""The operations pages' shared parts: the SLA policy in force, period pickers, the records
-behind a chart, and number formatting of figures that may not exist."""
+"""The operations pages' shared parts: their figures cached per data version, period
+pickers, clickable charts and the records behind them. The figures are computed by
+metrics.operations and drawn by charts; nothing here computes or draws one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import select
 
-from feedback_analytics import charts, metrics, sla
+from feedback_analytics import metrics, sla
 from feedback_analytics.db import SurveyResponse
 from feedback_analytics.filters import Filters
-from feedback_analytics.i18n import MISSING, format_number, t
+from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import operations
 from feedback_analytics.ui.data import StoreFacts, _events_of, get_engine, records, settings
 from feedback_analytics.ui.overview import cohort_ids
 from feedback_analytics.ui.tables import show_table
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # The records behind a chart: at most this many are listed (newest first).
 RECORDS_SHOWN = 200
@@ -85,17 +88,7 @@ def _satisfaction(
     figures = operations.satisfaction(_facts, as_of=as_of, start=start, end=end)
     answered = operations.responses(_facts, as_of=as_of, start=start, end=end)
     # Each month's CSAT from the window's responses: the months tile the window.
-    trend = pd.DataFrame(
-        {
-            "month": list(months),
-            "csat": [
-                operations.satisfaction(
-                    answered, as_of=as_of, start=start_of(month), end=end_of(month)
-                ).csat_pct
-                for month in months
-            ],
-        }
-    )
+    trend = operations.monthly_csat(answered, as_of=as_of, months=months, tz=settings().tz)
     return figures, answered, trend
 
 
@@ -127,26 +120,6 @@ def comments(data: StoreFacts, search: str) -> pd.DataFrame:
     return _comments(settings().db_url, data.version, search.strip())
 
 
-def box_figure(
-    boxes: pd.DataFrame, dimension: str, lang: str, *, x_title: str, y_title: str
-) -> go.Figure:
-    """Return a box plot drawn from precomputed statistics (operations.box_stats)."""
-    figure = go.Figure(
-        go.Box(
-            x=value_names(dimension, boxes["value"].tolist(), lang),
-            q1=boxes["q1"],
-            median=boxes["median"],
-            q3=boxes["q3"],
-            lowerfence=boxes["lowerfence"],
-            upperfence=boxes["upperfence"],
-            boxpoints=False,
-            showlegend=False,
-        )
-    )
-    figure.update_layout(xaxis_title=x_title, yaxis_title=y_title)
-    return figure
-
-
 def months_back(data: StoreFacts, lang: str, *, key: str, default: int = 12) -> list[str]:
     """Render a picker of how many months to show; return those months, oldest first."""
     count = st.select_slider(t("ops.months", lang), list(MONTH_CHOICES), value=default, key=key)
@@ -161,13 +134,6 @@ def start_of(month: str) -> pd.Timestamp:
 def end_of(month: str) -> pd.Timestamp:
     """Return the end (exclusive) of `month` in company local time."""
     return metrics.month_bounds(month, settings().tz)[1]
-
-
-def number(value: float | None, lang: str, *, decimals: int = 1) -> str:
-    """Return a figure in the language's notation, or the sign of a missing one."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return MISSING
-    return format_number(value, lang, decimals=decimals)
 
 
 def clicked(key: str) -> Any:
@@ -210,17 +176,10 @@ def show_records(ids: Sequence[int] | np.ndarray | pd.Series, title: str, lang: 
         show_table(records(np.asarray(chosen[:RECORDS_SHOWN])), lang)
 
 
-def value_names(dimension: str, values: Sequence[Any], lang: str) -> list[str]:
-    """Return how the values of a dimension are shown."""
-    # Each distinct value is looked up once: a page may name a million values.
-    names: dict[Any, str] = {}
-    shown = []
-    for value in values:
-        try:
-            name = names[value]
-        except KeyError:
-            name = names[value] = charts.value_label(dimension, value, lang)
-        except TypeError:  # not hashable
-            name = charts.value_label(dimension, value, lang)
-        shown.append(name)
+def work_list(frame: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """Return the first RECORDS_SHOWN records of a work list (operations.work_lists), each
+    with its age in hours (operations.age_hours of `frame`, durations' rows) first."""
+    listed = ids.to_numpy()[:RECORDS_SHOWN]
+    shown = records(listed)
+    shown.insert(0, "age_hours", operations.age_hours(frame, listed))
     return shown

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from feedback_analytics import charts, facts, kpis, metrics, privacy, sla
+from feedback_analytics import charts, facts, kpis, metrics, privacy, sla, tables
 from feedback_analytics import downloads as downloads_module
 from feedback_analytics.access import Viewer
 from feedback_analytics.filters import Filters
@@ -128,15 +128,6 @@ def month_start(month: str) -> date:
 # --- the widgets of the page --------------------------------------------------------------
 
 DEFAULT_TRENDS = ("intake", "ack_compliance", "on_time", "csat")
-BREAKDOWN_COLUMNS = (
-    "intake",
-    "ack_compliance",
-    "resolution_median",
-    "on_time",
-    "csat",
-    "mean_score",
-    "backlog",
-)
 RECORDS_SHOWN = 200
 # The longest trend a period may ask for: three years of months.
 MAX_TREND_MONTHS = 36
@@ -338,10 +329,9 @@ _PROMISE_COHORTS = {
 
 def scorecard(overview: metrics.Overview, lang: str) -> None:
     """Render the policy's four promises: share, count of n, and the change."""
-    shares, before = overview.current.scorecard(), overview.previous.scorecard()
+    shares, changes = overview.current.scorecard(), charts.scorecard_changes(overview)
     for column, (name, share) in zip(st.columns(len(shares)), shares.items(), strict=True):
-        previous = before[name].pct
-        change = None if share.pct is None or previous is None else share.pct - previous
+        change = changes[name]
         with column.container(border=True):
             st.metric(
                 t(f"scorecard.{name}", lang),
@@ -425,22 +415,7 @@ def breakdown(overview: metrics.Overview, dimension: str, lang: str) -> None:
         selection_mode="points",
         config={"displayModeBar": False},
     )
-    table = pd.DataFrame(
-        {
-            t(f"dimension.{dimension}", lang): [
-                charts.value_label(dimension, value, lang) for value, _ in rows
-            ],
-            **{
-                t(f"kpi.{key}", lang): [
-                    charts.format_value(
-                        kpis.KPI_BY_KEY[key].unit, kpis.KPI_BY_KEY[key].value(fig), lang
-                    )
-                    for _, fig in rows
-                ]
-                for key in BREAKDOWN_COLUMNS
-            },
-        }
-    )
+    table = tables.breakdown_table(overview, dimension, lang)
     st.dataframe(table, hide_index=True, width="stretch")
 
 

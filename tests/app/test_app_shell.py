@@ -104,6 +104,53 @@ def test_only_the_ui_package_imports_streamlit() -> None:
     assert offenders == []
 
 
+def _imported_modules(path: Path) -> set[str]:
+    """Return the top-level modules a file imports, leaving out what it imports only for type
+    annotations (under `if TYPE_CHECKING:`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add((node.module or "").split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    ("folder", "what"),
+    [
+        ("views", "a page"),
+        ("feedback_analytics/ui", "the ui package"),
+    ],
+)
+def test_no_page_and_no_ui_module_builds_a_figure(folder: str, what: str) -> None:
+    # The figures are built in feedback_analytics.charts, testable without a browser; a page
+    # or a ui helper hands them to st.plotly_chart.
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "plotly" in _imported_modules(path)
+    ]
+    assert offenders == [], f"{what} imports plotly"
+
+
+def test_the_import_check_sees_plotly_but_not_a_type_only_import(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text("import plotly.express as px\n", encoding="utf-8")
+    assert "plotly" in _imported_modules(page)
+    page.write_text("from plotly import graph_objects as go\n", encoding="utf-8")
+    assert "plotly" in _imported_modules(page)
+    page.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import plotly.graph_objects\n",
+        encoding="utf-8",
+    )
+    assert "plotly" not in _imported_modules(page)
+
+
 def test_there_is_no_pages_folder_and_every_page_file_exists() -> None:
     # A pages/ folder would put Streamlit in its pages-folder mode on a server's first run:
     # a shared link to a page would open with "Page not found".
