@@ -1,4 +1,6 @@
-"""The one engine of the process and the cached store queries the pages read."""
+"""The data every page reads: the one engine of the process, the cached store queries, the
+facts of every record (prepared once per data version and as_of step) and the SLA policy in
+force, which every figure is measured against and cached under."""
 
 from __future__ import annotations
 

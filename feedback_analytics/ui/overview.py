@@ -1,5 +1,6 @@
-"""The overview's data: the facts of the store, prepared once per data version, and the
-figures per month and filters, cached; the filter widgets, bound to the URL."""
+"""The Monthly overview's parts: its figures per month and filters (cached per data version,
+as_of step and policy), the pickers and filters bound to the URL, the KPI cards, the scorecard,
+the trends, the breakdowns, the records behind a number and the downloads."""
 
 from __future__ import annotations
 
