@@ -48,11 +48,26 @@ def _engine() -> Engine:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    """Create or migrate the schema."""
+    """Create or migrate the schema; grant the app's role when the tables' owner is another."""
+    from feedback_analytics.db.engine import set_up_app_role
+    from feedback_analytics.db.roles import log_rewritable_by
+
     engine = make_engine()
     changed = ensure_schema(engine)
     where = engine.url.render_as_string(hide_password=True)
     _say(f"{'Created or migrated' if changed else 'Already current:'} the database at {where}")
+    if engine.dialect.name != "postgresql":
+        return 0
+    role = set_up_app_role(engine)
+    with engine.connect() as connection:
+        problem = log_rewritable_by(connection)
+    if problem is not None:
+        _say(
+            f"Note: {problem}, so it could rewrite the audit log (audit-verify would show it). "
+            "Give the app a role of its own: README, 'Running for a team'."
+        )
+    elif role is not None:
+        _say(f"The app's role {role} may use the records and only read and append the audit log.")
     return 0
 
 

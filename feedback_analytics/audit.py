@@ -2,8 +2,8 @@
 
 Events are added in the caller's transaction, so an event stands or falls with the change it
 records. The database refuses UPDATE, DELETE, replacement and TRUNCATE on the table
-(migrations 0004 and 0006). What a database superuser (or whoever holds the SQLite file) can
-still do, the hash chain shows:
+(migrations 0004 and 0006), and on PostgreSQL the app's role may only read and append. What a
+database superuser (or whoever holds the SQLite file) can still do, the hash chain shows:
 each entry stores the SHA-256 of its content and of the entry before it, and `verify_chain`
 (the `audit-verify` command) finds the first entry that no longer fits. Details never hold
 customer data, a password or a password hash; staff emails (user accounts) may appear.

@@ -1,20 +1,23 @@
 """The audit log: append-only in the database, hash-chained, and checked by verify_chain.
 
-The attempts a person could make run for real, on SQLite and on PostgreSQL.
+The attempts a person could make run for real: on SQLite with its triggers, on PostgreSQL as the
+app's role (granted, not owner), as the tables' owner and as a superuser.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from feedback_analytics import auth
 from feedback_analytics.audit import (
     GENESIS,
     ChainReport,
@@ -23,8 +26,12 @@ from feedback_analytics.audit import (
     record_event,
     verify_chain,
 )
-from feedback_analytics.db import AuditEvent
+from feedback_analytics.db import AuditEvent, DatabaseUnavailable, ensure_schema, make_engine
 from feedback_analytics.db.engine import alembic_config
+from feedback_analytics.db.roles import RoleUnfit, grant_app_role, log_rewritable_by
+from feedback_analytics.ingest import import_source
+from tests.conftest import PgRoles, pg_database
+from tests.ingest.helpers import csv_bytes, row
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
 ADMIN = "ana@example.com"
@@ -274,4 +281,127 @@ def test_sqlite_still_takes_new_entries_by_hand(sqlite_engine: Engine) -> None:
             )
         )
     report = verify(sqlite_engine)  # appended, but not by the app: it does not chain
+    assert report.first_break is not None and report.first_break.id == 2
+
+
+# PostgreSQL: the app's role, the tables' owner and a superuser.
+
+
+@pytest.fixture
+def pg_owner_engine(pg_two_roles_url: str, pg_roles: PgRoles) -> Iterator[Engine]:
+    engine = make_engine(pg_roles.url(pg_roles.owner, pg_two_roles_url))
+    yield engine
+    engine.dispose()
+
+
+APP_ROLE_REFUSED = "permission denied|must be owner"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET actor = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only",
+        "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+        "DROP TRIGGER audit_events_append_only ON audit_events",
+        "DROP TABLE audit_events",
+        "ALTER TABLE audit_events OWNER TO CURRENT_USER",
+        "INSERT INTO audit_events (id, at, actor, action, details, prev_hash, entry_hash) "
+        "VALUES (1, now(), 'x', 'y', '{}', 'a', 'b') ON CONFLICT (id) DO UPDATE SET actor = 'x'",
+        "SELECT setval(pg_get_serial_sequence('audit_events', 'id'), 1)",
+    ],
+)
+def test_the_app_role_cannot_change_the_log(pg_app_engine: Engine, statement: str) -> None:
+    record(pg_app_engine)
+    before = [(e.id, e.actor, e.entry_hash) for e in entries(pg_app_engine)]
+    with pytest.raises(DBAPIError, match=APP_ROLE_REFUSED), pg_app_engine.begin() as connection:
+        connection.execute(text(statement))
+    assert [(e.id, e.actor, e.entry_hash) for e in entries(pg_app_engine)] == before
+    assert verify(pg_app_engine).intact
+
+
+@pytest.mark.postgres
+def test_the_app_role_reads_and_appends_and_does_its_work(pg_app_engine: Engine) -> None:
+    with pg_app_engine.connect() as connection:
+        assert log_rewritable_by(connection) is None
+    record(pg_app_engine)
+    with Session(pg_app_engine) as session, session.begin():
+        auth.create_user(session, email="bo@example.com", role="staff", actor=ADMIN, now=NOW)
+    result = import_source(
+        pg_app_engine, csv_bytes([row(external_id="A"), row(external_id="B")]), file_name="a.csv"
+    )
+    assert (result.inserted, result.rejected) == (2, 0)
+    with Session(pg_app_engine) as session:
+        assert sorted(query_events(session)["action"]) == ["download"] * 3 + ["user.create"]
+    assert verify(pg_app_engine).intact
+    assert ensure_schema(pg_app_engine) is False  # it reads alembic_version
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("who", ["owner", "superuser"])
+def test_postgresql_refuses_truncate_even_to_the_owner(
+    who: str, pg_owner_engine: Engine, pg_engine: Engine, pg_app_engine: Engine
+) -> None:
+    engine = pg_owner_engine if who == "owner" else pg_engine
+    record(engine)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text("TRUNCATE audit_events"))
+    assert verify(engine).entries == 3
+
+
+@pytest.mark.postgres
+def test_the_roles_say_who_could_rewrite_the_log(
+    pg_owner_engine: Engine, pg_engine: Engine, pg_roles: PgRoles
+) -> None:
+    with pg_engine.connect() as connection:
+        assert "a superuser" in (log_rewritable_by(connection) or "")
+    with pg_owner_engine.connect() as connection:
+        assert "the owner" in (log_rewritable_by(connection) or "")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [("owner", "owns the tables"), ("postgres", "superuser"), ("nobody", "There is no role")],
+)
+def test_the_app_role_must_be_neither_owner_nor_superuser(
+    pg_owner_engine: Engine, pg_roles: PgRoles, role: str, message: str
+) -> None:
+    name = {"owner": pg_roles.owner, "nobody": f"{pg_roles.app}_missing"}.get(role, role)
+    with pytest.raises(RoleUnfit, match=message), pg_owner_engine.begin() as connection:
+        grant_app_role(connection, name)
+
+
+@pytest.mark.postgres
+def test_the_app_role_alone_cannot_create_the_schema_the_owner_does(
+    pg_admin: Engine, pg_roles: PgRoles
+) -> None:
+    with pg_database(pg_admin, owner=pg_roles.owner) as url:
+        app = make_engine(pg_roles.url(pg_roles.app, url))
+        try:
+            with pytest.raises(DatabaseUnavailable, match="FEEDBACK_DB_MIGRATE_URL"):
+                ensure_schema(app)
+            assert ensure_schema(app, migrate_url=pg_roles.url(pg_roles.owner, url)) is True
+            record(app, 2)
+            assert verify(app).intact
+            with pytest.raises(DBAPIError, match=APP_ROLE_REFUSED), app.begin() as connection:
+                connection.execute(text("DELETE FROM audit_events"))
+        finally:
+            app.dispose()
+
+
+@pytest.mark.postgres
+def test_a_superuser_can_still_change_an_entry_and_verify_shows_it(
+    pg_app_engine: Engine, pg_two_roles_url: str
+) -> None:
+    record(pg_app_engine)
+    superuser = create_engine(pg_two_roles_url)
+    try:
+        tamper(superuser, "UPDATE audit_events SET actor = 'nobody' WHERE id = 2")
+    finally:
+        superuser.dispose()
+    report = verify(pg_app_engine)
     assert report.first_break is not None and report.first_break.id == 2

@@ -6,7 +6,9 @@ Revises: 0005
 SQLite: `REPLACE INTO` or `INSERT OR REPLACE` with an id that exists deletes the old entry by
 conflict resolution, which fires no delete trigger (unless the connection turned on
 recursive_triggers, its own choice). A BEFORE INSERT trigger refuses an id that exists: it
-fires before the conflict is resolved. PostgreSQL: a BEFORE TRUNCATE statement trigger.
+fires before the conflict is resolved. PostgreSQL: a BEFORE TRUNCATE statement trigger; that
+the app's role may only read and append is granted outside migrations
+(feedback_analytics.db.roles), since roles belong to the server, not to one database.
 
 Each entry gets the SHA-256 of the entry before it and of its own content with it
 (feedback_analytics.audit.entry_hash). The entries already there are chained here, in id order:
