@@ -98,9 +98,7 @@ def entry_hash(
         "details": details,
         "prev_hash": prev_hash,
     }
-    canonical = json.dumps(
-        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -120,7 +118,7 @@ def record_event(
     """
     # What the database gives back (JSON has string keys and lists), so the hash stored now is
     # the hash verify_chain computes from the row later.
-    stored_details = json.loads(json.dumps(details or {}, allow_nan=False))
+    stored_details = json.loads(json.dumps(details or {}))
     last_id, prev_hash = _lock_chain(session)
     event = AuditEvent(
         id=_next_id(session, last_id),
