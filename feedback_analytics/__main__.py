@@ -1,5 +1,5 @@
 """The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
-import-surveys, report, train, classify, evaluate, create-user, set-password)."""
+import-surveys, report, train, classify, evaluate, create-user, set-password, audit-verify)."""
 
 from __future__ import annotations
 
@@ -48,11 +48,26 @@ def _engine() -> Engine:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    """Create or migrate the schema."""
+    """Create or migrate the schema; grant the app's role when the tables' owner is another."""
+    from feedback_analytics.db.engine import set_up_app_role
+    from feedback_analytics.db.roles import log_rewritable_by
+
     engine = make_engine()
     changed = ensure_schema(engine)
     where = engine.url.render_as_string(hide_password=True)
     _say(f"{'Created or migrated' if changed else 'Already current:'} the database at {where}")
+    if engine.dialect.name != "postgresql":
+        return 0
+    role = set_up_app_role(engine)
+    with engine.connect() as connection:
+        problem = log_rewritable_by(connection)
+    if problem is not None:
+        _say(
+            f"Note: {problem}, so it could rewrite the audit log (audit-verify would show it). "
+            "Give the app a role of its own: README, 'Running for a team'."
+        )
+    elif role is not None:
+        _say(f"The app's role {role} may use the records and only read and append the audit log.")
     return 0
 
 
@@ -323,6 +338,50 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Check the audit log's hash chain; exit 1 when an entry no longer fits it."""
+    from feedback_analytics.audit import verify_chain
+
+    with Session(_engine()) as session:
+        report = verify_chain(session, anchor=args.anchor)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    elif report.intact and report.head_id is None:
+        print("The audit log is intact: it holds no entries yet.")
+    elif report.intact:
+        entries = f"{report.entries:,} {'entry' if report.entries == 1 else 'entries'}"
+        print(
+            f"The audit log is intact: {entries}, the newest is entry {report.head_id} with "
+            f"hash {report.head_hash}. Kept elsewhere, `audit-verify --anchor "
+            f"{report.head_id}:{report.head_hash}` later shows whether the log was cut short or "
+            "rewritten."
+        )
+    # Failures go to stderr, so that cron (stdout sent to a file) mails only them.
+    if report.first_break is not None:
+        broken = report.first_break
+        _say(
+            f"The audit log is broken at entry {broken.id} ({broken.at.isoformat()}, "
+            f"{broken.actor}, {broken.action}): {broken.reason}. {report.broken_entries:,} of "
+            f"{report.entries:,} entries fail the check."
+        )
+    if report.anchor_problem is not None:
+        _say(f"The audit log is broken: {report.anchor_problem}.")
+    return 0 if report.intact else 1
+
+
+def _anchor(value: str) -> tuple[int, str]:
+    entry, colon, digest = value.strip().partition(":")
+    digest = digest.lower()
+    if not (colon and entry.isdigit() and len(digest) == 64) or set(digest) - set(HEX_DIGITS):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not ENTRY:HASH like 1234:{'0' * 64} (as audit-verify reported it)"
+        )
+    return int(entry), digest
+
+
+HEX_DIGITS = "0123456789abcdef"
 
 
 def _audit(engine: Engine, action: str, details: dict[str, Any]) -> None:
@@ -630,6 +689,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
     )
     sub.set_defaults(func=cmd_set_password)
+
+    sub = commands.add_parser(
+        "audit-verify", help="check that no audit log entry was changed, removed or slipped in"
+    )
+    sub.add_argument(
+        "--anchor",
+        type=_anchor,
+        metavar="ENTRY:HASH",
+        help="the newest entry and hash an earlier check reported: the log must still hold it",
+    )
+    sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sub.set_defaults(func=cmd_audit_verify)
     return parser
 
 

@@ -19,6 +19,14 @@ class Settings(BaseSettings):
         default="sqlite:///data/feedback.db",
         description="SQLAlchemy URL; postgresql+psycopg://user@host/db for a shared deployment.",
     )
+    db_migrate_url: str | None = Field(
+        default=None,
+        description=(
+            "The same database as the tables' owner: migrations run through it, and on "
+            "PostgreSQL the role of db_url is then granted what the app needs, no more (it may "
+            "only read and append the audit log). Unset: db_url's role migrates."
+        ),
+    )
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="Company local time zone.")
     ack_target_hours: float = Field(default=48.0, gt=0, description="Acknowledgement target.")
     max_text_chars: int = Field(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import Base, ensure_schema, make_engine
@@ -43,8 +45,8 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
-    """The URL of a database made for this test run on the PostgreSQL server, dropped after."""
+def pg_admin() -> Iterator[Engine]:
+    """A superuser engine (autocommit) on the PostgreSQL server; skip, or fail in CI, without it."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -55,16 +57,92 @@ def pg_database_url() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"{message} (CI=true requires it)")
         pytest.skip(message)
+    yield admin
+    admin.dispose()
+
+
+@contextmanager
+def pg_database(admin: Engine, *, owner: str | None = None) -> Iterator[str]:
+    """Create a database named for this run (owned by `owner`), yield its URL, drop it."""
     name = f"feedback_test_{uuid.uuid4().hex[:12]}"
+    owned = f' OWNER "{owner}"' if owner else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
+        connection.execute(text(f'CREATE DATABASE "{name}"{owned}'))
     try:
-        yield url
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database_url(pg_admin: Engine) -> Iterator[str]:
+    """The URL of a database made for this test run on the PostgreSQL server, dropped after."""
+    with pg_database(pg_admin) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class PgRoles:
+    """A deployment's two roles on the PostgreSQL server, named for this test run."""
+
+    owner: str  # owns the tables and migrates them; not a superuser
+    app: str  # the app's role: granted what the app needs by the owner
+
+    def url(self, role: str, database_url: str) -> str:
+        """Return `database_url` connecting as `role` (trust authentication, no password)."""
+        return make_url(database_url).set(username=role).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_roles(pg_admin: Engine) -> Iterator[PgRoles]:
+    """An owner role and an app role made for this run; dropped after (roles are cluster-wide).
+
+    Every database a test makes for them must be dropped before they are: pg_database does.
+    """
+    token = uuid.uuid4().hex[:12]
+    roles = PgRoles(
+        owner=f"feedback_owner_{token}",
+        app=f"feedback_app_{token}",
+    )
+    try:
+        with pg_admin.connect() as connection:
+            for role in (roles.owner, roles.app):
+                connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER'))
+        yield roles
+    finally:
+        with pg_admin.connect() as connection:
+            for role in (roles.app, roles.owner):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+
+
+@pytest.fixture(scope="session")
+def pg_two_roles_url(pg_admin: Engine, pg_roles: PgRoles) -> Iterator[str]:
+    """A database of this run owned by pg_roles.owner, migrated by it, pg_roles.app granted.
+
+    The URL connects as the superuser; PgRoles.url gives it another role.
+    """
+    with pg_database(pg_admin, owner=pg_roles.owner) as url:
+        app = make_engine(pg_roles.url(pg_roles.app, url))
+        try:
+            ensure_schema(app, migrate_url=pg_roles.url(pg_roles.owner, url))
+        finally:
+            app.dispose()
+        yield url
+
+
+@pytest.fixture
+def pg_app_engine(pg_two_roles_url: str, pg_roles: PgRoles) -> Iterator[Engine]:
+    """An engine of the app's role on the two-role database, its audit log emptied first."""
+    emptied = create_engine(pg_two_roles_url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with emptied.begin() as connection:
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    emptied.dispose()
+    engine = make_engine(pg_roles.url(pg_roles.app, pg_two_roles_url))
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -74,6 +152,9 @@ def pg_engine(pg_database_url: str) -> Iterator[Engine]:
     ensure_schema(engine)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
+        # The audit log refuses TRUNCATE, as it should; a superuser's replica mode fires no
+        # trigger (what audit-verify is there to notice), and this is a test's fresh start.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine
     engine.dispose()

@@ -11,12 +11,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from feedback_analytics.config import get_settings
+from feedback_analytics.db.roles import RoleUnfit, grant_app_role
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any constant works; it keeps two processes from migrating one PostgreSQL at once.
 _PG_MIGRATION_LOCK = 7_260_411
+# PostgreSQL's SQLSTATE for "permission denied" and "must be owner".
+_PG_INSUFFICIENT_PRIVILEGE = "42501"
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -65,21 +69,101 @@ def schema_is_current(engine: Engine) -> bool:
     return current == heads
 
 
-def ensure_schema(engine: Engine) -> bool:
-    """Create or migrate the schema when needed; return True when it changed anything."""
+def ensure_schema(engine: Engine, *, migrate_url: str | None = None) -> bool:
+    """Create or migrate the schema when needed; return True when it changed anything.
+
+    The migration runs through `migrate_url`, by default FEEDBACK_DB_MIGRATE_URL when
+    `engine` is FEEDBACK_DB_URL's: the tables' owner. On PostgreSQL, when that is another role
+    than the engine's, the engine's role is then granted what the app needs (db.roles), in the
+    same transaction. Without it the engine's own role migrates, as a one-role setup does.
+    """
     try:
         if schema_is_current(engine):
             return False
     except Exception as exc:
         raise DatabaseUnavailable(describe_unavailable(engine, exc)) from exc
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:key)")
-            connection.execute(lock, {"key": _PG_MIGRATION_LOCK})
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrate_url = migrate_url or configured_migrate_url(engine)
+    if migrate_url is None:
+        _migrate(engine, app_role=None)
+        return True
+    owner = make_engine(migrate_url)
+    try:
+        _migrate(owner, app_role=app_role_of(engine, owner))
+    except OperationalError as exc:
+        raise DatabaseUnavailable(describe_unavailable(owner, exc)) from exc
+    except RoleUnfit as exc:
+        raise DatabaseUnavailable(str(exc)) from exc
+    finally:
+        owner.dispose()
     return True
+
+
+def set_up_app_role(engine: Engine) -> str | None:
+    """Grant the role of `engine` what the app needs when FEEDBACK_DB_MIGRATE_URL names another
+    (the tables' owner) on PostgreSQL; return the role granted, else None."""
+    migrate_url = configured_migrate_url(engine)
+    if migrate_url is None or engine.dialect.name != "postgresql":
+        return None
+    owner = make_engine(migrate_url)
+    try:
+        role = app_role_of(engine, owner)
+        if role is not None:
+            with owner.begin() as connection:
+                grant_app_role(connection, role)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(describe_unavailable(owner, exc)) from exc
+    finally:
+        owner.dispose()
+    return role
+
+
+def configured_migrate_url(engine: Engine) -> str | None:
+    """Return FEEDBACK_DB_MIGRATE_URL when it is set and `engine` is FEEDBACK_DB_URL's."""
+    settings = get_settings()
+    if settings.db_migrate_url and engine.url == make_url(settings.db_url):
+        return settings.db_migrate_url
+    return None
+
+
+def app_role_of(engine: Engine, owner: Engine) -> str | None:
+    """Return the PostgreSQL role of `engine` when it is not `owner`'s role, else None."""
+    if engine.dialect.name != "postgresql":
+        return None
+    query = text("SELECT current_user")
+    try:
+        with engine.connect() as connection:
+            role = str(connection.scalar(query))
+        with owner.connect() as connection:
+            owner_role = str(connection.scalar(query))
+    except Exception as exc:
+        raise DatabaseUnavailable(describe_unavailable(engine, exc)) from exc
+    return None if role == owner_role else role
+
+
+def _migrate(engine: Engine, *, app_role: str | None) -> None:
+    """Upgrade to the newest migration through `engine`, then grant `app_role` (if any)."""
+    try:
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                lock = text("SELECT pg_advisory_xact_lock(:key)")
+                connection.execute(lock, {"key": _PG_MIGRATION_LOCK})
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if app_role is not None:
+                grant_app_role(connection, app_role)
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _PG_INSUFFICIENT_PRIVILEGE:
+            raise
+        where = engine.url.render_as_string(hide_password=True)
+        first_line = str(exc.orig).strip().splitlines()[0]
+        role = f"its role {engine.url.username}" if engine.url.username else "its role"
+        raise DatabaseUnavailable(
+            f"The database at {where} needs its schema created or migrated, which {role} may "
+            f"not do: {first_line}. Fix: run `python -m "
+            "feedback_analytics init-db` with FEEDBACK_DB_MIGRATE_URL naming the role that "
+            "owns the tables."
+        ) from exc
 
 
 def describe_unavailable(engine: Engine | URL, exc: BaseException) -> str:

@@ -249,7 +249,8 @@ class ClassifierModel(Base):
 class AuditEvent(Base):
     """One thing a person did that the policy asks to account for (append-only).
 
-    Migration 0004 makes the database itself refuse UPDATE and DELETE on this table.
+    Migrations 0004 and 0006 make the database itself refuse UPDATE, DELETE, replacement and
+    TRUNCATE on this table; the hashes chain the entries (feedback_analytics.audit).
     """
 
     __tablename__ = "audit_events"
@@ -262,6 +263,10 @@ class AuditEvent(Base):
     feedback_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # What changed, without personal data: e.g. {"from": "billing", "to": "wifi"}.
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # SHA-256 (hex) of the entry before it (audit.GENESIS for the first) and of this entry's
+    # content with that hash: changing, removing or inserting an entry breaks the chain.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AppSetting(Base):
