@@ -22,7 +22,8 @@ type, and replaces each with its masked form, so the text still reads naturally:
   numbers written with "+" or "00" ("+1 415 555 2671", "+44 20 7946 0958"). A Vietnamese mobile
   (9 digits from 3/5/7/8/9 after the 0) or landline (10 digits from 2) in a range the metadata
   does not list yet (0890-0895) is masked too.
-- e-mail addresses.
+- e-mail addresses, also with a quoted local part ("quoted name"@example.com) or an address
+  literal as domain (an@[192.0.2.1]).
 
 The search reads the text normalised: NFKC (full-width "０９１２" and "＋" become ASCII ones,
 decomposed letters compose) with invisible characters removed (zero-width space, non-joiner and
@@ -82,8 +83,15 @@ _TO_NORMALISE = re.compile(
 # A digit of any script (full-width "０" included) or an at sign ("＠" included).
 _MIGHT_HOLD_CONTACT = re.compile("[\\d@\ufe6b\uff20]")
 
-# local@domain.tld in any script; the address ends before a closing full stop.
-_EMAIL = re.compile(r"(?<![\w.+%\-])[\w.+%\-]+@(?:[\w\-]+\.)+[^\W\d_]{2,}(?!\w)")
+# local@domain.tld in any script, the local part also "quoted" (RFC 5322), the domain also an
+# address literal ([192.0.2.1]); the address ends before a closing full stop. Of the signs a
+# local part may hold, "=", "/", "?" and the brackets are left out: "user=an@example.vn" in a
+# log keeps its "user=".
+_LOCAL = r"[\w.!#$%&'*+\-^~]"
+_EMAIL = re.compile(
+    rf"""(?:"(?:[^"\\\r\n]|\\.){{1,64}}"|(?<!{_LOCAL}){_LOCAL}+)"""
+    r"@(?:(?:[\w\-]+\.)+[^\W\d_]{2,}(?!\w)|\[[\w.:]+\])"
+)
 # Day, month and year (or year, month, day) with one separator: not a phone, though a matcher
 # takes "09.03.2026 10:30" for one; and phonenumbers drops a whole candidate that holds a
 # slashed date, so the number typed after "30/09/2026" would go unseen unless dates go first.
@@ -164,9 +172,13 @@ def mask_email(email: str | None) -> str | None:
     if not text:
         return ""
     local, at, domain = text.rpartition("@")
-    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in text):
+    # A "quoted local part" may hold spaces; its first character is the one inside the quotes.
+    quoted = len(local) > 2 and local[0] == local[-1] == '"'
+    name = local[1:-1].strip() if quoted else local
+    outside = domain if quoted else text
+    if not at or not name or "." not in domain.strip(".") or any(c.isspace() for c in outside):
         return text[0] + _STARS  # not an address: hide all but the first character
-    return f"{local[0]}{_STARS}@{domain}"
+    return f"{name[0]}{_STARS}@{domain}"
 
 
 @overload

@@ -87,6 +87,10 @@ def test_mask_phone(phone: str | None, masked: str | None) -> None:
         ("khanh.le", "k***"),
         ("khanh@localhost", "k***"),
         ("khanh le@example.vn", "k***"),
+        ('"quoted name"@example.com', "q***@example.com"),
+        ('" Trần Thị B"@công-ty.vn', "T***@công-ty.vn"),
+        ('"quoted name"@localhost', '"***'),
+        ("an@[192.0.2.1]", "a***@[192.0.2.1]"),
         ("", ""),
         (None, None),
     ],
@@ -131,6 +135,20 @@ def test_mask_address(address: str | None, masked: str | None) -> None:
         ("Email trần.thị@công-ty.vn, cảm ơn", "Email t***@công-ty.vn, cảm ơn"),
         ("<ngannm@gmail.com>", "<n***@gmail.com>"),
         ("0912345678@gmail.com", "0***@gmail.com"),
+        ('Gửi "quoted name"@example.com nhé', "Gửi q***@example.com nhé"),
+        ('Email: "Nguyễn Văn A"@example.vn.', "Email: N***@example.vn."),
+        ("o'brien+vn@example.com, an!x@example.vn", "o***@example.com, a***@example.vn"),
+        ("user=an@example.vn; host=x", "user=a***@example.vn; host=x"),
+        ("an@[192.0.2.1] hoặc an.le@example.vn", "a***@[192.0.2.1] hoặc a***@example.vn"),
+        ("Mail an\u200b.le\u00ad@example.vn.", "Mail a***@example.vn."),
+        ("ａｎ．ｌｅ＠ｅｘａｍｐｌｅ．ｖｎ ạ", "a***@example.vn ạ"),
+        # Decomposed letters: the address is found, the rest stays decomposed as it came.
+        (
+            unicodedata.normalize("NFD", "Gửi Đức.Anh@công-ty.vn, cảm ơn"),
+            unicodedata.normalize("NFD", "Gửi ")
+            + "Đ***@công-ty.vn"
+            + unicodedata.normalize("NFD", ", cảm ơn"),
+        ),
         (
             "Đơn HD-2026-00123 ngày 12/10/2026, 150.000 đ; gọi 0912 345 678 hoặc a.b@c.vn",
             "Đơn HD-2026-00123 ngày 12/10/2026, 150.000 đ; gọi 09******78 hoặc a***@c.vn",
