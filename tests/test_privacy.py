@@ -131,6 +131,15 @@ def test_mask_address(address: str | None, masked: str | None) -> None:
         ("(+84) 28 3823 4567", "+84********67"),
         ("Hotline:0355123456!", "Hotline:03******56!"),
         ("0868.123.456 hoặc 0377 123 456", "08******56 hoặc 03******56"),
+        ("Gọi 0912 345 678 0987 654 321 nhé", "Gọi 09******78 09******21 nhé"),
+        ("+1 415 555 2671 +44 20 7946 0958", "+14*******71 +44********58"),
+        ("sdt0912345678, tel0987654321.", "sdt09******78, tel09******21."),
+        (
+            "Ngày 30/09/2026 0912345678, 14:30 0987.654.321",
+            "Ngày 30/09/2026 09******78, 14:30 09******21",
+        ),
+        ("0890 172 362 hoặc 0992.138.303", "08******62 hoặc 09******03"),
+        ("0084 912 345 678 (+84)28 3823 4567", "00*********78 +84********67"),
         ("Liên hệ: khanh.le@example.vn.", "Liên hệ: k***@example.vn."),
         ("Email trần.thị@công-ty.vn, cảm ơn", "Email t***@công-ty.vn, cảm ơn"),
         ("<ngannm@gmail.com>", "<n***@gmail.com>"),
@@ -362,6 +371,11 @@ def test_every_writing_of_a_phone_number_is_masked_on_screen(
         for w, m in zip(writings, masked, strict=True)
         if _leaked(m, country, national) or not _masked_in_place(w, m)
     ] == []
+
+
+def test_masking_the_corpus_twice_changes_nothing() -> None:
+    masked = [redact_contacts(w.text) for writings in CORPUS.values() for w in writings]
+    assert [m for m in masked if redact_contacts(m) != m] == []
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
