@@ -39,9 +39,10 @@ Amounts, dates, times, versions, percentages and order ids stay as typed: dates 
 before the search (phonenumbers would take "09.03.2026 10:30" for a phone, and miss the one
 typed after "30/09/2026"); a number must be valid for phonenumbers (or shaped as a Vietnamese
 one, above) and written with "+", a leading 0 or its country code, so "912345678",
-"1234567890" and the company lines "1900 1234" stay; a number followed by đ, đồng, VND or USD
-is an amount. Not found: names and postal addresses typed in a text, numbers spelled out in
-words, and a foreign number written without its country code ("(415) 555-2671").
+"1234567890" and the company lines "1900 1234" stay; digits grouped in thousands by dots or
+commas and followed by đ, đồng, VND or USD are an amount. Not found: names and postal addresses
+typed in a text, numbers spelled out in words, a number broken over two lines, and a foreign
+number written without its country code ("(415) 555-2671").
 
 Speed (CPU time, measured on 100,000 demo records): a text reaches phonenumbers only when it
 holds a run of 7 or more digits starting with "+", 0 or 84; the others pass a few regular
@@ -119,7 +120,9 @@ _PHONE_WINDOW = re.compile(
 )
 # A quick first look, for the many texts with no such run (a character set first is fast).
 _MIGHT_HOLD_PHONE = re.compile(rf"[(\[+08](?<![0-9][08])(?:{_NUMBER_PUNCTUATION}*[0-9]){{6}}")
-# An amount is not a phone: "84.912.000.000 đ".
+# An amount is not a phone: "84.912.000.000 đ" (but "0912345678 đồng ý" is: "đồng ý" is "I
+# agree", so only digits grouped in thousands by dots or commas count as an amount).
+_AMOUNT = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})+")
 _CURRENCY_AFTER = re.compile(r"[ \t]*(?:đ|₫|vn[dđ]|đồng|usd)(?!\w)", re.IGNORECASE)
 _FILLER = "\x00"  # stands in for an address or a date in the text searched for phones
 # A Vietnamese significant number: mobile 9 digits from 3/5/7/8/9, landline 10 from 2.
@@ -250,7 +253,8 @@ def _phones(text: str) -> list[tuple[int, int, str]]:
     for window in _PHONE_WINDOW.finditer(text):
         for start, end, mask in _phones_in(window.group()):
             start, end = window.start() + start, window.start() + end
-            if not _CURRENCY_AFTER.match(text, end):
+            amount = _AMOUNT.fullmatch(text, start, end) and _CURRENCY_AFTER.match(text, end)
+            if not amount:
                 masks.append((start, end, mask))
     return masks
 
@@ -262,7 +266,7 @@ def _phones_in(window: str) -> tuple[tuple[int, int, str], ...]:
     with 0, 84 or +84 and foreign ones with "+" or "00"; and Vietnamese-shaped ones in ranges
     the metadata does not list yet."""
     found = [
-        (match.start, match.end, mask_phone(match.raw_string))
+        _found(match.raw_string, match.start, match.end)
         for match in phonenumbers.PhoneNumberMatcher(window, "VN", leniency=Leniency.VALID)
         if _written_as_phone(match.raw_string, match.number)
     ]
@@ -296,11 +300,18 @@ def _grouped_phones(text: str) -> list[tuple[int, int, str]]:
                 parses += 1
                 if not _valid_written_phone(raw):
                     continue
-            found.append((start, end, mask_phone(raw)))
+            found.append(_found(raw, start, end))
             first = last
             break
         first += 1
     return found
+
+
+def _found(raw: str, start: int, end: int) -> tuple[int, int, str]:
+    """Return the span of a phone found and its masked form."""
+    if raw[0] in "([" and not any(c in raw for c in ")]"):
+        start += 1  # "(0912 345 678)": the brackets stay around the mask
+    return start, end, mask_phone(raw)
 
 
 def _shaped_as_vietnamese_phone(raw: str, digits: str) -> bool:

@@ -140,6 +140,11 @@ def test_mask_address(address: str | None, masked: str | None) -> None:
         ),
         ("0890 172 362 hoặc 0992.138.303", "08******62 hoặc 09******03"),
         ("0084 912 345 678 (+84)28 3823 4567", "00*********78 +84********67"),
+        (
+            "Gọi 0912345678 đồng ý nhé, 84 912 345 678 đồng thời",
+            "Gọi 09******78 đồng ý nhé, 84*******78 đồng thời",
+        ),
+        ("Số (0912 345 678) hoặc [0987.654.321]", "Số (09******78) hoặc [09******21]"),
         ("Liên hệ: khanh.le@example.vn.", "Liên hệ: k***@example.vn."),
         ("Email trần.thị@công-ty.vn, cảm ơn", "Email t***@công-ty.vn, cảm ơn"),
         ("<ngannm@gmail.com>", "<n***@gmail.com>"),
@@ -428,7 +433,7 @@ def test_no_writing_of_a_phone_number_reaches_a_log() -> None:
         "Đã thanh toán 1.500.000 đ cho gói cước.",
         "Chi phí khoảng 2,5 triệu mỗi tháng.",
         "Hóa đơn 150.000đ, chiết khấu 1.500.000.000 VNĐ cả năm.",
-        "Hợp đồng 84.912.000.000 đ đã ký.",
+        "Hợp đồng 84.912.000.000 đ đã ký, gói 84,912,000,000 VND.",
         "Giá 3 triệu 500 nghìn, tương đương USD 1,250.00.",
         "Số tiền 12 500 000 đồng chưa hoàn.",
         # dates and times
