@@ -24,7 +24,8 @@ type, and replaces each with its masked form, so the text still reads naturally:
   are tried in turn (longest first) with phonenumbers.parse: two grouped numbers with only a
   space between them, which the matcher reads as one, are found so; and so is a Vietnamese
   mobile (9 digits from 3/5/7/8/9 after the 0) or landline (10 digits from 2) in a range the
-  metadata does not list (0890-0895, 0992).
+  metadata does not list (0890-0895, 0992). A run with digits for two numbers is also read by
+  groups first, and the reading that masks more digits is kept.
 - e-mail addresses, also with a quoted local part ("quoted name"@example.com) or an address
   literal as domain (an@[192.0.2.1]).
 
@@ -45,13 +46,14 @@ typed in a text, numbers spelled out in words, a number broken over two lines, a
 number written without its country code ("(415) 555-2671").
 
 Speed (CPU time, measured on 100,000 demo records): a text reaches phonenumbers only when it
-holds a run of 7 or more digits starting with "+", 0 or 84; the others pass a few regular
-expressions, as fast as the hand-written patterns this replaced (100,000 descriptions, half of
-them with digits and none with a phone: 0.19 s, as before). Each run phonenumbers reads costs
-about 0.06 ms: 100,000 reasons of which 1,598 hold a phone take 0.16 s (0.07 s before), and
-100,000 characters full of distinct phone numbers 0.07 s (0.01 s before). The last 4,096 runs
-read are remembered, as logs repeat numbers; a run of junk such as "0 0 0 ..." costs up to
-about 1 s per 100,000 characters.
+holds a run of 9 or more digits starting with 0 or 84 (8 after a "+"); the others pass a few
+regular expressions, as fast as the hand-written patterns this replaced (100,000 descriptions,
+half of them with digits and none with a phone: 0.20 s, as before). Each run phonenumbers reads
+costs about 0.06 ms: 100,000 reasons of which 1,598 hold a phone take 0.16 s (0.07 s before),
+the whole 100,000 records as a manager sees them 2.1 s (1.7 s before), and 100,000 characters
+full of distinct phone numbers 0.07 s (0.01 s before). The last 4,096 runs read are remembered,
+as logs repeat numbers; a run of junk such as "0 0 0 ..." costs up to about 1 s per 100,000
+characters.
 
 RedactingFilter and install_log_redaction apply the same masking to log output.
 """
@@ -112,17 +114,17 @@ _DATE = re.compile(
 )
 # Where a phone number may be: it starts with "+", or with 0 (the trunk prefix or 00) or 84
 # not glued to a digit before, and runs on over digits and the punctuation phonenumbers allows
-# between them, 7 digits at least. Letters end it, so "sdt0912345678" yields "0912345678".
+# between them, 9 digits at least. Letters end it, so "sdt0912345678" yields "0912345678".
 _NUMBER_PUNCTUATION = r"[ \t()\[\]./~+\-\u2010-\u2015\u2212\u30fc\u2053\u223c]"
 _PHONE_WINDOW = re.compile(
     rf"(?=[(\[+08])(?:[(\[] ?)?(?:\+|(?<![0-9])(?:0|84)(?=[0-9]|{_NUMBER_PUNCTUATION}))"
-    rf"(?:{_NUMBER_PUNCTUATION}*[0-9]){{6,}}"
+    rf"(?:{_NUMBER_PUNCTUATION}*[0-9]){{8,}}"
 )
 # A quick first look, for the many texts with no such run (a character set first is fast).
-_MIGHT_HOLD_PHONE = re.compile(rf"[(\[+08](?<![0-9][08])(?:{_NUMBER_PUNCTUATION}*[0-9]){{6}}")
+_MIGHT_HOLD_PHONE = re.compile(rf"[(\[+08](?<![0-9][08])(?:{_NUMBER_PUNCTUATION}*[0-9]){{8}}")
 # An amount is not a phone: "84.912.000.000 đ" (but "0912345678 đồng ý" is: "đồng ý" is "I
 # agree", so only digits grouped in thousands by dots or commas count as an amount).
-_AMOUNT = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})+")
+_AMOUNT = re.compile(r"[1-9][0-9]{0,2}(?:[.,][0-9]{3})+")
 _CURRENCY_AFTER = re.compile(r"[ \t]*(?:đ|₫|vn[dđ]|đồng|usd)(?!\w)", re.IGNORECASE)
 _FILLER = "\x00"  # stands in for an address or a date in the text searched for phones
 # A Vietnamese significant number: mobile 9 digits from 3/5/7/8/9, landline 10 from 2.
@@ -130,6 +132,7 @@ _VIETNAMESE_SHAPE = re.compile("[35789][0-9]{8}|2[0-9]{9}")
 _UNCOVERED_DIGITS = re.compile(rf"[0-9](?:{_NUMBER_PUNCTUATION}*[0-9]){{8}}")
 _GROUP = re.compile(f"[^ \t{_FILLER}]+")  # what spaces separate in a run of digits
 _MOST_GROUPS = 11  # "0 9 1 2 3 4 5 6 7 8 9" has 11
+_TWO_NUMBERS = 18  # digits enough for two phone numbers
 # Parses per run at most (~50 ms) for groups that could be a foreign number: a run with more
 # such groups than that is searched only so far.
 _MAX_PARSES = 1_000
@@ -265,15 +268,32 @@ def _phones_in(window: str) -> tuple[tuple[int, int, str], ...]:
     punctuation: valid ones (phonenumbers' metadata) of any country, Vietnamese ones written
     with 0, 84 or +84 and foreign ones with "+" or "00"; and Vietnamese-shaped ones in ranges
     the metadata does not list yet."""
-    found = [
+    found = _matched_phones(window)
+    found += _grouped_phones(_blanked(window, found))
+    if sum(c.isdigit() for c in window) >= _TWO_NUMBERS:
+        # Two numbers with a space between them can hold a valid third that straddles them
+        # ("8493.023 8541 8494.640.1548" holds 023 8541 8494): read by whole groups first too,
+        # and keep the reading that masks more digits.
+        grouped = _grouped_phones(window)
+        grouped += _matched_phones(_blanked(window, grouped))
+        if _digits_covered(window, grouped) > _digits_covered(window, found):
+            found = grouped
+    return tuple(sorted(found))
+
+
+def _matched_phones(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, masked form) of the valid phone numbers PhoneNumberMatcher finds."""
+    if not _UNCOVERED_DIGITS.search(text):
+        return []
+    return [
         _found(match.raw_string, match.start, match.end)
-        for match in phonenumbers.PhoneNumberMatcher(window, "VN", leniency=Leniency.VALID)
+        for match in phonenumbers.PhoneNumberMatcher(text, "VN", leniency=Leniency.VALID)
         if _written_as_phone(match.raw_string, match.number)
     ]
-    rest = _blanked(window, found)
-    if _UNCOVERED_DIGITS.search(rest):
-        found += _grouped_phones(rest)
-    return tuple(sorted(found))
+
+
+def _digits_covered(text: str, spans: list[tuple[int, int, str]]) -> int:
+    return sum(c.isdigit() for start, end, _ in spans for c in text[start:end])
 
 
 def _grouped_phones(text: str) -> list[tuple[int, int, str]]:
@@ -286,6 +306,8 @@ def _grouped_phones(text: str) -> list[tuple[int, int, str]]:
     have the shape of a Vietnamese mobile or landline, so a number in a newly opened range
     never shows for want of an update.
     """
+    if not _UNCOVERED_DIGITS.search(text):
+        return []
     groups = [(m.start(), m.end()) for m in _GROUP.finditer(text)]
     digits = ["".join(c for c in text[start:end] if c.isdigit()) for start, end in groups]
     found: list[tuple[int, int, str]] = []

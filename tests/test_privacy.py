@@ -145,6 +145,8 @@ def test_mask_address(address: str | None, masked: str | None) -> None:
             "Gọi 09******78 đồng ý nhé, 84*******78 đồng thời",
         ),
         ("Số (0912 345 678) hoặc [0987.654.321]", "Số (09******78) hoặc [09******21]"),
+        # A valid number straddles the two (023 8541 8494): the two are masked, not it.
+        ("Số 8493.023 8541 8494.640.1548 nhé", "Số 84*******41 84*******48 nhé"),
         ("Liên hệ: khanh.le@example.vn.", "Liên hệ: k***@example.vn."),
         ("Email trần.thị@công-ty.vn, cảm ơn", "Email t***@công-ty.vn, cảm ơn"),
         ("<ngannm@gmail.com>", "<n***@gmail.com>"),
