@@ -398,6 +398,7 @@ class _Normalised:
         self.text = text
         # Each changed run: its start and end in self.text, then in the text as written.
         self._runs: list[tuple[int, int, int, int]] = []
+        self._starts: list[int] = []
         if text.isascii() or (
             unicodedata.is_normalized("NFKC", text) and not _HAS_INVISIBLE.search(text)
         ):
@@ -442,7 +443,8 @@ def redact_series(texts: pd.Series) -> pd.Series:
     ):
         return texts.copy()
     # Most feedback holds neither a digit nor '@': only those that do go through the search.
-    # (Python's \d, not pandas' str.contains: on pyarrow strings that is RE2's ASCII-only \d.)
+    # Python's re decides, whatever engine pandas would pick for the column: RE2 (pyarrow)
+    # reads \d as ASCII digits only, Python's re as every script's, full-width ones included.
     candidates = pd.Series(
         [isinstance(t, str) and _MIGHT_HOLD_CONTACT.search(t) is not None for t in texts],
         index=texts.index,
