@@ -490,8 +490,8 @@ def test_redact_series_masks_contacts_and_keeps_everything_else() -> None:
 
 @pytest.mark.parametrize("dtype", ["string", "string[pyarrow]"])
 def test_redact_series_keeps_a_string_dtype(dtype: str) -> None:
-    texts = pd.Series(["Gọi 0912345678", pd.NA, "ok"], dtype=dtype)
-    expected = pd.Series(["Gọi 09******78", pd.NA, "ok"], dtype=dtype)
+    texts = pd.Series(["Gọi 0912345678", pd.NA, "ok", "số ０９１２３４５６７８ ạ"], dtype=dtype)
+    expected = pd.Series(["Gọi 09******78", pd.NA, "ok", "số 09******78 ạ"], dtype=dtype)
     pd.testing.assert_series_equal(redact_series(texts), expected)
 
 
