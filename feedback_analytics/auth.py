@@ -694,7 +694,8 @@ def authenticate(
     attempt is not refused first, a dummy one otherwise; so known and unknown emails take as
     long and, in each state, answer alike. The verification runs between two commits, without
     any lock held. Every outcome is audited (with the true reason) in `session`, which is
-    committed; the attempt is counted in a transaction of its own, before that.
+    committed; the attempt is counted before that in a transaction of its own (so on SQLite,
+    call this before writing anything in `session`: that write would hold the lock it needs).
     """
     settings = get_settings()
     typed = normalise_email(email)
