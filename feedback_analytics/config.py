@@ -48,17 +48,40 @@ class Settings(BaseSettings):
         description="Where the dashboard keeps its snapshot of the metric columns (a cache).",
     )
     signin_lock_after: int = Field(
-        default=5, ge=1, description="Failed sign-ins in a row that lock the account."
+        default=5,
+        ge=1,
+        description="Failed sign-ins in a row with one email (an account's or not) that lock it.",
     )
     signin_lock_minutes: float = Field(
-        default=15, gt=0, description="How long a locked account stays locked."
+        default=15,
+        gt=0,
+        description=(
+            "How long a locked email or address stays locked; failures are also forgotten "
+            "this long after the last one."
+        ),
     )
     signin_delay_from: int = Field(
         default=2,
         ge=0,
         description=(
-            "After this many failed sign-ins in a row, each next attempt waits "
+            "After this many failed sign-ins in a row with one email, each next attempt waits "
             "2**(failures - this) seconds (at most 60) before it is checked."
+        ),
+    )
+    signin_address_lock_after: int = Field(
+        default=30,
+        ge=0,
+        description=(
+            "Failed sign-ins in a row from one client address (any emails) that lock the "
+            "address; 0 turns the per-address throttle off."
+        ),
+    )
+    signin_address_delay_from: int = Field(
+        default=10,
+        ge=0,
+        description=(
+            "After this many failed sign-ins in a row from one client address, each next "
+            "attempt from it waits 2**(failures - this) seconds (at most 60)."
         ),
     )
     session_idle_minutes: float = Field(

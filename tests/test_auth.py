@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import argon2
 import pytest
 from alembic import command
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, inspect, select, text, update
+from sqlalchemy import Engine, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -16,7 +19,7 @@ from feedback_analytics import auth
 from feedback_analytics.audit import ACTIONS, event_actors, query_events, record_event
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.engine import alembic_config
-from feedback_analytics.db.models import AuditEvent, User
+from feedback_analytics.db.models import AuditEvent, SignInThrottle, User
 from feedback_analytics.errors import ActionableError
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -38,20 +41,29 @@ def add(
         )
 
 
-def sign_in(engine: Engine, email: str, password: str, now: datetime = NOW) -> auth.Account:
+def sign_in(
+    engine: Engine, email: str, password: str, now: datetime = NOW, address: str | None = None
+) -> auth.Account:
     with Session(engine) as session:
-        return auth.authenticate(session, email, password, now=now)
+        return auth.authenticate(session, email, password, now=now, address=address)
 
 
-def refusal(engine: Engine, email: str, password: str, now: datetime = NOW) -> auth.SignInRefused:
+def refusal(
+    engine: Engine, email: str, password: str, now: datetime = NOW, address: str | None = None
+) -> auth.SignInRefused:
     with pytest.raises(auth.SignInRefused) as caught:
-        sign_in(engine, email, password, now)
+        sign_in(engine, email, password, now, address)
     return caught.value
 
 
 def stored(engine: Engine, email: str = "ana@example.com") -> User:
     with Session(engine) as session:
         return session.scalars(select(User).where(User.email == email)).one()
+
+
+def throttle(engine: Engine, email: str = "ana@example.com") -> auth.Throttle:
+    with Session(engine) as session:
+        return auth.email_throttle(session, email)
 
 
 def events(engine: Engine) -> list[tuple[str, str, dict]]:
@@ -66,6 +78,20 @@ def configure(monkeypatch: pytest.MonkeyPatch, **values: object) -> None:
     for name, value in values.items():
         monkeypatch.setenv(f"FEEDBACK_{name.upper()}", str(value))
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def verified(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The hashes argon2 verifies, in order: a spy around the real PasswordHasher.verify."""
+    hashes: list[str] = []
+    real = PasswordHasher.verify
+
+    def spy(self: PasswordHasher, hash: str | bytes, password: str | bytes) -> bool:
+        hashes.append(hash if isinstance(hash, str) else hash.decode())
+        return real(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    return hashes
 
 
 @pytest.mark.parametrize(
@@ -200,12 +226,14 @@ def test_unknown_email_and_wrong_password_read_the_same(engine: Engine) -> None:
     add(engine)
     wrong = refusal(engine, "ana@example.com", "not the password")
     unknown = refusal(engine, "Nobody@example.com", PASSWORD)
-    assert str(wrong) == str(unknown) == "Email or password is wrong."
-    assert (wrong.reason, unknown.reason) == ("wrong_password", "unknown")
-    assert stored(engine).failed_sign_ins == 1
+    assert str(wrong) == str(unknown) == auth.WRONG_CREDENTIALS
+    assert "ask an administrator" in str(wrong)
+    assert wrong.reason == unknown.reason == "credentials"
+    assert throttle(engine).failures == throttle(engine, "nobody@example.com").failures == 1
+    # The audit log, which only administrators read, keeps the true reason.
     assert events(engine)[-2:] == [
         ("sign_in.failed", "ana@example.com", {"reason": "wrong_password", "failures": 1}),
-        ("sign_in.failed", "nobody@example.com", {"reason": "unknown"}),
+        ("sign_in.failed", "nobody@example.com", {"reason": "unknown", "failures": 1}),
     ]
 
 
@@ -217,23 +245,25 @@ def test_a_refusal_is_remembered_inside_the_callers_transaction(engine: Engine) 
         session.begin(),
     ):
         auth.authenticate(session, "ana@example.com", "not the password", now=NOW)
-    assert stored(engine).failed_sign_ins == 1
+    assert throttle(engine).failures == 1
     assert events(engine)[-1][0] == "sign_in.failed"
 
 
-def test_inactive_and_password_less_accounts_are_refused(engine: Engine) -> None:
+def test_inactive_and_password_less_accounts_read_like_a_wrong_password(engine: Engine) -> None:
     ana = add(engine)
     add(engine, "sso@example.com", password=None)
     with Session(engine) as session, session.begin():
         auth.update_user(session, ana.id, actor=ADMIN, now=NOW, active=False)
+    # Saying "deactivated" or "single sign-on only" would tell anyone that the email has an
+    # account; the one message says to ask an administrator instead.
     inactive = refusal(engine, "ana@example.com", PASSWORD)
-    assert inactive.reason == "inactive" and "ask an administrator" in str(inactive)
-    # Without the right password an inactive account reads like any wrong password.
-    assert refusal(engine, "ana@example.com", "not the password").reason == "wrong_password"
+    wrong = refusal(engine, "ana@example.com", "not the password", NOW + timedelta(minutes=20))
     no_password = refusal(engine, "sso@example.com", PASSWORD)
-    assert no_password.reason == "no_password" and "single sign-on" in str(no_password)
+    for refused in (inactive, wrong, no_password):
+        assert (refused.reason, str(refused)) == ("credentials", auth.WRONG_CREDENTIALS)
     reasons = [d["reason"] for action, _, d in events(engine) if action == "sign_in.failed"]
     assert reasons == ["inactive", "wrong_password", "no_password"]
+    assert throttle(engine, "sso@example.com").failures == 1
 
 
 def test_too_soon_after_failures_waits_unchecked_and_uncounted(engine: Engine) -> None:
@@ -242,13 +272,13 @@ def test_too_soon_after_failures_waits_unchecked_and_uncounted(engine: Engine) -
     refusal(engine, "ana@example.com", "wrong two", NOW)
     soon = refusal(engine, "ana@example.com", PASSWORD, NOW + timedelta(seconds=0.25))
     assert soon.reason == "wait" and soon.retry_after_seconds == pytest.approx(0.75)
-    assert "wait 1 second," in str(soon)
-    assert stored(engine).failed_sign_ins == 2
+    assert "wait 1 second," in str(soon) and soon.throttle == "email"
+    assert throttle(engine).failures == 2
     refusal(engine, "ana@example.com", "wrong three", NOW + timedelta(seconds=1))
     later = refusal(engine, "ana@example.com", PASSWORD, NOW + timedelta(seconds=2))
     assert later.reason == "wait" and later.retry_after_seconds == pytest.approx(1)
     assert sign_in(engine, "ana@example.com", PASSWORD, NOW + timedelta(seconds=3)).id
-    assert stored(engine).failed_sign_ins == 0
+    assert throttle(engine) == auth.Throttle(0, None, None)
 
 
 def test_the_wait_is_capped_at_a_minute(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,15 +296,14 @@ def test_failures_in_a_row_lock_until_the_lock_runs_out(engine: Engine) -> None:
         assert refusal(engine, "ana@example.com", "wrong", NOW + timedelta(seconds=seconds))
     fifth = refusal(engine, "ana@example.com", "wrong", NOW + timedelta(seconds=7))
     locked_at = NOW + timedelta(seconds=7)
-    assert fifth.reason == "locked" and "Email or password is wrong." in str(fifth)
+    assert fifth.reason == "locked" and str(fifth).startswith(auth.WRONG_CREDENTIALS)
     assert "locked until 15:15 (15 min)" in str(fifth)  # company time, UTC+7
     assert fifth.retry_after_seconds == pytest.approx(15 * 60)
-    assert stored(engine).locked_until == locked_at + timedelta(minutes=15)
+    assert throttle(engine).locked_until == locked_at + timedelta(minutes=15)
     still = refusal(engine, "ana@example.com", PASSWORD, locked_at + timedelta(minutes=14))
     assert still.reason == "locked" and "(1 min)" in str(still)
     assert sign_in(engine, "ana@example.com", PASSWORD, locked_at + timedelta(minutes=15)).id
-    user = stored(engine)
-    assert (user.failed_sign_ins, user.locked_until, user.last_failed_at) == (0, None, None)
+    assert throttle(engine) == auth.Throttle(0, None, None)
     failures = [d for action, _, d in events(engine) if action == "sign_in.failed"]
     assert [d["reason"] for d in failures] == ["wrong_password"] * 5 + ["locked"]
     assert failures[4]["locked_until"] == (locked_at + timedelta(minutes=15)).isoformat()
@@ -288,8 +317,8 @@ def test_the_count_starts_again_after_a_lock(
     refusal(engine, "ana@example.com", "wrong")
     assert refusal(engine, "ana@example.com", "wrong").reason == "locked"
     after = NOW + timedelta(minutes=1)
-    assert refusal(engine, "ana@example.com", "wrong", after).reason == "wrong_password"
-    assert stored(engine).failed_sign_ins == 1
+    assert refusal(engine, "ana@example.com", "wrong", after).reason == "credentials"
+    assert throttle(engine).failures == 1
 
 
 def test_a_new_password_lifts_the_lock(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,12 +327,194 @@ def test_a_new_password_lifts_the_lock(engine: Engine, monkeypatch: pytest.Monke
     assert refusal(engine, "ana@example.com", "wrong").reason == "locked"
     with Session(engine) as session, session.begin():
         auth.set_password(session, ana.id, "a brand new passphrase", actor=ADMIN, now=NOW)
-    assert stored(engine).locked_until is None
+    assert throttle(engine).locked_until is None
     assert sign_in(engine, "ana@example.com", "a brand new passphrase").id == ana.id
     assert refusal(engine, "ana@example.com", PASSWORD).reason == "locked"  # the old one
     assert ("user.password", ADMIN, {"email": "ana@example.com"}) in events(engine)
     with Session(engine) as session, pytest.raises(ActionableError, match="at least 12"):
         auth.set_password(session, ana.id, "short", actor=ADMIN, now=NOW)
+
+
+# With the default settings (a wait from 2 failures in a row, a lock at 5 for 15 minutes): when
+# (seconds after NOW) and which password is tried, and what each attempt meets. The right
+# password, tried while the email waits or is locked, is refused unchecked like any other.
+ATTEMPTS = [
+    (0, "wrong one", "credentials"),
+    (0, "wrong two", "credentials"),
+    (0.25, PASSWORD, "wait"),
+    (1, "wrong three", "credentials"),
+    (3, "wrong four", "credentials"),
+    (7, "wrong five", "locked"),
+    (8, PASSWORD, "locked"),
+    (7 + 15 * 60, "wrong six", "credentials"),  # the lock ran out: the count starts again
+]
+
+
+@pytest.mark.parametrize("kind", ["with a password", "deactivated", "without a password"])
+def test_known_and_unknown_emails_answer_alike_in_every_state(
+    engine: Engine, verified: list[str], kind: str
+) -> None:
+    ana = add(engine, password=None if kind == "without a password" else PASSWORD)
+    if kind == "deactivated":
+        with Session(engine) as session, session.begin():
+            auth.update_user(session, ana.id, actor=ADMIN, now=NOW, active=False)
+    real_hash = stored(engine).password_hash
+
+    def answers(email: str) -> list[tuple[object, ...]]:
+        seen = []
+        for seconds, password, _ in ATTEMPTS:
+            before = len(verified)
+            refused = refusal(engine, email, password, NOW + timedelta(seconds=seconds))
+            hashes = verified[before:]
+            # Exactly one argon2 verification per attempt, in every state: the same work.
+            assert len(hashes) == 1, (email, seconds, refused.reason)
+            seen.append(
+                (refused.reason, str(refused), refused.retry_after_seconds, refused.throttle)
+            )
+        return seen
+
+    known = answers("ana@example.com")
+    checked_real = verified.count(real_hash) if real_hash else 0
+    unknown = answers("nobody@example.com")
+    assert known == unknown
+    assert [answer[0] for answer in known] == [reason for _, _, reason in ATTEMPTS]
+    # The account's own hash is checked only where the attempt is not refused first; every
+    # other verification is of the dummy hash, made with the same parameters (the same cost).
+    assert checked_real == (0 if real_hash is None else 6)
+    assert set(verified) - {real_hash} == {auth._DUMMY_HASH}
+    if real_hash:
+        assert argon2.extract_parameters(auth._DUMMY_HASH) == argon2.extract_parameters(real_hash)
+
+
+def attempt_at_once(attempts: list[tuple[str, str | None]], engine: Engine) -> list[str]:
+    """Run the sign-ins (email, address) in threads released together, each with its own
+    session; return each one's reason (or "signed in")."""
+    start = threading.Barrier(len(attempts))
+
+    def attempt(number: int) -> str:
+        email, address = attempts[number]
+        start.wait()
+        try:
+            sign_in(engine, email, f"wrong password {number}", NOW, address)
+        except auth.SignInRefused as refused:
+            return f"{refused.reason}:{refused.throttle}"
+        return "signed in"
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        return list(pool.map(attempt, range(len(attempts))))
+
+
+def test_parallel_attempts_check_no_more_passwords_than_the_lock_allows(
+    engine: Engine, verified: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, signin_delay_from=10)  # no wait: only the lock after 5 limits
+    add(engine)
+    real_hash = stored(engine).password_hash
+    verified.clear()
+    reasons = attempt_at_once([("ana@example.com", None)] * 30, engine)
+    assert len(verified) == 30  # one verification each
+    assert verified.count(real_hash) == get_settings().signin_lock_after == 5
+    assert sorted(reasons) == ["credentials:None"] * 4 + ["locked:email"] * 26
+    assert throttle(engine) == auth.Throttle(5, NOW, NOW + timedelta(minutes=15))
+    assert refusal(engine, "ana@example.com", PASSWORD, NOW + timedelta(minutes=1)).reason == (
+        "locked"
+    )
+
+
+def test_parallel_attempts_from_one_address_are_counted_too(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, signin_address_delay_from=10, signin_address_lock_after=5)
+    add(engine)
+    attempts = [(f"user{n}@example.com", "203.0.113.7") for n in range(29)]
+    reasons = attempt_at_once([*attempts, ("ana@example.com", "203.0.113.7")], engine)
+    assert sorted(reasons) == ["credentials:None"] * 4 + ["locked:address"] * 26
+
+
+ADDRESS = "203.0.113.7"
+ELSEWHERE = "198.51.100.1"
+
+
+def test_many_emails_from_one_address_wait_then_lock_the_address(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, signin_address_delay_from=2, signin_address_lock_after=4)
+    add(engine)
+
+    def guess(email: str, seconds: float, address: str = ADDRESS) -> auth.SignInRefused:
+        return refusal(engine, email, "summer2026!", NOW + timedelta(seconds=seconds), address)
+
+    assert guess("a@example.com", 0).reason == guess("b@example.com", 0).reason == "credentials"
+    waits = guess("c@example.com", 0.5)  # two failures from the address: wait 1 s
+    assert (waits.reason, waits.throttle, waits.retry_after_seconds) == ("wait", "address", 0.5)
+    assert guess("c@example.com", 0.5, ELSEWHERE).reason == "credentials"  # another client
+    assert guess("c@example.com", 1).reason == "credentials"
+    locked = guess("d@example.com", 3)  # the fourth failure from the address locks it
+    assert (locked.reason, locked.throttle) == ("locked", "address")
+    assert "network address" in str(locked) and "locked until 15:15 (15 min)" in str(locked)
+    # The right password of a real account is refused from the locked address, and works
+    # from another one.
+    from_locked = refusal(engine, "ana@example.com", PASSWORD, NOW + timedelta(seconds=4), ADDRESS)
+    assert (from_locked.reason, from_locked.throttle) == ("locked", "address")
+    assert sign_in(engine, "ana@example.com", PASSWORD, NOW + timedelta(seconds=4), ELSEWHERE)
+    # The address is stored only as a keyed hash, and never audited.
+    with Session(engine) as session:
+        rows = session.execute(select(SignInThrottle.kind, SignInThrottle.digest)).all()
+    stored_text = json.dumps([list(row) for row in rows]) + json.dumps(events(engine))
+    assert ADDRESS not in stored_text and "203.0.113" not in stored_text
+    assert all(len(digest) == 64 for _, digest in rows)
+
+
+def test_a_sign_in_from_an_address_neither_counts_nor_clears_its_failures(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, signin_address_delay_from=10, signin_address_lock_after=3)
+    add(engine)
+    refusal(engine, "a@example.com", "guess", NOW, ADDRESS)
+    refusal(engine, "b@example.com", "guess", NOW, ADDRESS)
+    assert sign_in(engine, "ana@example.com", PASSWORD, NOW, ADDRESS)
+    third = refusal(engine, "c@example.com", "guess", NOW, ADDRESS)
+    assert (third.reason, third.throttle) == ("locked", "address")
+
+
+def test_the_address_throttle_is_off_without_an_address_or_at_zero(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(monkeypatch, signin_address_delay_from=0, signin_address_lock_after=0)
+    for n in range(6):
+        assert refusal(engine, f"u{n}@example.com", "guess", NOW, ADDRESS).reason == "credentials"
+    with Session(engine) as session:
+        kinds = set(session.scalars(select(SignInThrottle.kind)))
+    assert kinds == {"email"}
+
+
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        (" 203.0.113.7 ", "203.0.113.7"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2:bbbb::2", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("not-an-ip", "not-an-ip"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64_network(address: str, counted_as: str) -> None:
+    assert auth._address_bucket(address) == counted_as
+
+
+def test_failures_are_forgotten_a_lock_time_after_the_last(engine: Engine) -> None:
+    add(engine)
+    refusal(engine, "ana@example.com", "wrong")
+    refusal(engine, "nobody@example.com", "wrong", NOW, ADDRESS)
+    later = NOW + timedelta(minutes=15)
+    assert refusal(engine, "ana@example.com", "wrong", later).reason == "credentials"
+    assert throttle(engine) == auth.Throttle(1, later, None)
+    # Rows that no longer throttle anything are deleted: here the unknown email's and the
+    # address's.
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(SignInThrottle)) == 1
 
 
 def test_a_hash_with_old_parameters_is_replaced_at_sign_in(engine: Engine) -> None:
@@ -381,7 +592,9 @@ def test_no_password_or_hash_reaches_the_audit_log(engine: Engine) -> None:
     logged = json.dumps(events(engine))
     for secret in (PASSWORD, "not the password", "another long passphrase", "$argon2"):
         assert secret not in logged
-    assert ("sign_in.failed", auth.NOT_AN_EMAIL, {"reason": "unknown"}) in events(engine)
+    assert ("sign_in.failed", auth.NOT_AN_EMAIL, {"reason": "unknown", "failures": 1}) in events(
+        engine
+    )
     assert {action for action, _, _ in events(engine)} <= set(ACTIONS)
 
 
@@ -449,3 +662,17 @@ def test_migration_0004_goes_down_and_up_again(engine: Engine) -> None:
     assert add(engine).id
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_events"))
+
+
+def test_migration_0006_goes_down_and_up_again(engine: Engine) -> None:
+    add(engine)
+    refusal(engine, "ana@example.com", "wrong")
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+        assert "sign_in_throttles" not in inspect(connection).get_table_names()
+        columns = {c["name"] for c in inspect(connection).get_columns("users")}
+        assert {"failed_sign_ins", "last_failed_at", "locked_until"} <= columns
+        command.upgrade(config, "head")
+    assert sign_in(engine, "ana@example.com", PASSWORD).email == "ana@example.com"

@@ -60,7 +60,8 @@ def test_an_sso_account_needs_no_password(db: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "single sign-on only" in done.stderr
-    with pytest.raises(auth.SignInRefused, match="no password"):
+    # A password sign-in is refused like a wrong password: it tells nobody the account exists.
+    with pytest.raises(auth.SignInRefused, match="may not sign in with a password"):
         sign_in(db, "q@example.com", PASSWORD)
 
 

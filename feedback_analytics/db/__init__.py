@@ -14,6 +14,7 @@ from feedback_analytics.db.models import (
     Feedback,
     ImportBatch,
     RejectedRow,
+    SignInThrottle,
     StatusChange,
     SurveyResponse,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Feedback",
     "ImportBatch",
     "RejectedRow",
+    "SignInThrottle",
     "StatusChange",
     "SurveyResponse",
     "ensure_schema",

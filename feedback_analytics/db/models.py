@@ -35,6 +35,8 @@ DEFAULT_PRIORITY = "normal"
 STATUSES = ("new", "acknowledged", "in_progress", "resolved", "closed")
 CATEGORY_SOURCES = ("human", "model")
 ROLES = ("admin", "manager", "quality", "staff")
+# What a sign-in throttle counts failures of: a typed email, or a client address.
+THROTTLE_KINDS = ("email", "address")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -297,10 +299,24 @@ class User(Base):
     # argon2id; None for an account that signs in only through single sign-on.
     password_hash: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    # When the last of `failed_sign_ins` happened: the next attempt waits from then.
-    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins in a row of one typed email (an account's or not) or one client address.
+
+    `digest` is a keyed hash (feedback_analytics.auth) of the normalised email or address, never
+    the text; a row is deleted once it no longer throttles anything.
+    """
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (CheckConstraint(_in("kind", THROTTLE_KINDS), name="kind"),)
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # When the last of `failures` happened: the next attempt waits from then.
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -118,17 +118,31 @@ def _sso_email() -> str | None:
 
 
 def refusal_message(exc: auth.SignInRefused, lang: str, email: str = "") -> str:
-    """Return the sign-in refusal in `lang`, saying what to do next."""
+    """Return the sign-in refusal in `lang`, saying what to do next.
+
+    It depends only on what the refusal says, which is the same for an email with an account
+    and one without (feedback_analytics.auth).
+    """
     if exc.reason == "locked":
         minutes = math.ceil((exc.retry_after_seconds or 60) / 60)
+        if exc.throttle == "address":
+            return t("auth.refused.address_locked", lang, minutes=minutes)
         return t("auth.refused.locked", lang, minutes=minutes)
     if exc.reason == "wait":
         return t("auth.refused.wait", lang, seconds=math.ceil(exc.retry_after_seconds or 1))
-    if exc.reason == "inactive":
+    if exc.reason == "inactive":  # single sign-on only: the identity provider vouched
         return t("auth.refused.inactive", lang)
-    if exc.reason == "no_password":
-        return t("auth.refused.no_password", lang)
     return t("auth.refused.credentials", lang)
+
+
+def client_address() -> str | None:
+    """Return the address the browser connects from (None on this machine or unknown).
+
+    Used only to throttle sign-ins, where it is stored as a keyed hash; never log it.
+    """
+    address = st.context.ip_address
+    # A string from a browser's connection; AppTest has none (it gives a stand-in object).
+    return address if isinstance(address, str) and address else None
 
 
 def _password_form(lang: str) -> None:
@@ -142,7 +156,9 @@ def _password_form(lang: str) -> None:
         return
     try:
         with Session(get_engine()) as session, session.begin():
-            account = auth.authenticate(session, email, password, now=_now())
+            account = auth.authenticate(
+                session, email, password, now=_now(), address=client_address()
+            )
     except auth.SignInRefused as exc:
         st.error(refusal_message(exc, lang), icon=":material/lock:")
         return

@@ -20,6 +20,14 @@ from feedback_analytics.db import AuditEvent, Feedback
 from feedback_analytics.ui import PAGES
 
 REFUSED = "cannot open this page"
+WRONG = (
+    "Email or password is wrong, or this account may not sign in with a password. "
+    "Check both; if they are right, ask an administrator."
+)
+LOCKED = (
+    "Too many failed sign-ins: this account is locked for 15 more minutes. An administrator "
+    "can unlock it by setting a new password."
+)
 
 
 def page_text(at: AppTest) -> str:
@@ -192,7 +200,7 @@ def test_sign_in_through_the_form(store_engine: Engine) -> None:
     at.text_input(key="sign_in_email").set_value("Manager@Example.test")
     at.text_input(key="sign_in_password").set_value("not the password")
     at.button[0].click().run()
-    assert "Email or password is wrong." in [str(e.value) for e in at.error]
+    assert [str(e.value) for e in at.error] == [WRONG]
     assert at.title[0].value == "Sign in"
 
     at.text_input(key="sign_in_email").set_value("manager@example.test")
@@ -207,13 +215,52 @@ def test_sign_in_through_the_form(store_engine: Engine) -> None:
     assert len(events(store_engine, "sign_in")) == 1
 
 
-def test_unknown_email_reads_like_a_wrong_password(store_engine: Engine) -> None:
-    account("admin")
+def sign_in_errors(email: str, passwords: list[str]) -> list[list[str]]:
+    """Return the errors the sign-in form shows after each password, tried in turn."""
     at = new_app(role=None).run()
-    at.text_input(key="sign_in_email").set_value("nobody@example.test")
-    at.text_input(key="sign_in_password").set_value(PASSWORD)
-    at.button[0].click().run()
-    assert "Email or password is wrong." in [str(e.value) for e in at.error]
+    shown = []
+    for password in passwords:
+        at.text_input(key="sign_in_email").set_value(email)
+        at.text_input(key="sign_in_password").set_value(password)
+        at.button[0].click().run()
+        assert not at.exception
+        shown.append([str(e.value) for e in at.error])
+    return shown
+
+
+def test_unknown_email_reads_like_a_wrong_password(
+    store_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedback_analytics.config import get_settings
+
+    # No wait; the second failure in a row locks (the email, whether or not it has an account).
+    monkeypatch.setenv("FEEDBACK_SIGNIN_DELAY_FROM", "10")
+    monkeypatch.setenv("FEEDBACK_SIGNIN_LOCK_AFTER", "2")
+    get_settings.cache_clear()
+    account("admin")
+    passwords = ["not the password", "nor this one", PASSWORD]
+    known = sign_in_errors("admin@example.test", passwords)
+    unknown = sign_in_errors("nobody@example.test", passwords)
+    assert known == unknown
+    assert known[0] == [WRONG]
+    assert known[1] == known[2] == [LOCKED]
+
+
+def test_many_emails_from_one_address_lock_the_address(
+    store_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedback_analytics.config import get_settings
+    from feedback_analytics.ui import session
+
+    monkeypatch.setenv("FEEDBACK_SIGNIN_ADDRESS_DELAY_FROM", "10")
+    monkeypatch.setenv("FEEDBACK_SIGNIN_ADDRESS_LOCK_AFTER", "2")
+    get_settings.cache_clear()
+    monkeypatch.setattr(session, "client_address", lambda: "203.0.113.7")
+    account("admin")
+    assert sign_in_errors("a@example.test", ["guess one"]) == [[WRONG]]
+    assert sign_in_errors("b@example.test", ["guess two"]) == [
+        ["Too many failed sign-ins from this network address: try again in 15 minutes."]
+    ]
 
 
 def test_repeated_failures_make_the_next_attempt_wait(
