@@ -664,13 +664,13 @@ def test_migration_0004_goes_down_and_up_again(engine: Engine) -> None:
         connection.execute(text("DELETE FROM audit_events"))
 
 
-def test_migration_0006_goes_down_and_up_again(engine: Engine) -> None:
+def test_migration_0007_goes_down_and_up_again(engine: Engine) -> None:
     add(engine)
     refusal(engine, "ana@example.com", "wrong")
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
-        command.downgrade(config, "0005")
+        command.downgrade(config, "0006")
         assert "sign_in_throttles" not in inspect(connection).get_table_names()
         columns = {c["name"] for c in inspect(connection).get_columns("users")}
         assert {"failed_sign_ins", "last_failed_at", "locked_until"} <= columns

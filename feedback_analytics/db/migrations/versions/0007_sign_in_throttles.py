@@ -1,7 +1,7 @@
 """Sign-in throttles: failures counted per typed email (an account's or not) and per address.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 
 The failure count, wait and lock move from `users` to `sign_in_throttles`, keyed by a keyed hash
 of the normalised email, so that an email without an account goes through the same states as
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
