@@ -16,6 +16,7 @@ from feedback_analytics.access import Viewer
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse, ensure_schema, make_engine
 from tests.classify.helpers import seed_labelled
+from tests.hostile import displayed
 
 # Import `records` demo records as `make run` would; return them as the canonical frame.
 seed_demo = seed_labelled
@@ -119,7 +120,8 @@ def add_batch(engine: Engine, **values: Any) -> None:
 
 
 def texts(at: AppTest) -> str:
-    """Return every text the run shows, one block per line, for `in` checks."""
+    """Return every text the run shows, one block per line, for `in` checks (as a reader sees
+    it: a value escaped for markdown reads as typed)."""
     parts: list[str] = []
     for kind in (
         "title",
@@ -132,8 +134,8 @@ def texts(at: AppTest) -> str:
         "error",
         "success",
     ):
-        parts.extend(str(element.value) for element in getattr(at, kind))
-    parts.extend(f"{metric.label}: {metric.value}" for metric in at.metric)
+        parts.extend(displayed(str(element.value)) for element in getattr(at, kind))
+    parts.extend(f"{displayed(metric.label)}: {metric.value}" for metric in at.metric)
     return "\n".join(parts)
 
 
