@@ -8,6 +8,11 @@ raw value behind a breakdown bar ("" for an empty one), so a page can tell what 
 selected; the operations pages' points carry a list (their first item the period, month or
 score clicked). Values are formatted for the language here too, so the report files and the
 pages write a number, a change and a month the same way.
+
+Plotly draws a string of a figure (tick label, legend name, hover text, annotation) as a little
+HTML: `<a href>`, `<b>`, `<span style>`, `<br>` and entities. A value that came from data
+goes through `escape_label` wherever it is drawn, and never into a hovertemplate: the template
+names it (`%{y}`, `%{fullData.name}`) and plotly puts the escaped value in.
 """
 
 from __future__ import annotations
@@ -64,6 +69,19 @@ _TEMPLATE = {
         "hoverlabel": {"align": "left"},
     }
 }
+
+
+# What plotly's text reads as markup, as the entities it decodes back (it knows &amp; &lt; &gt;
+# and numeric ones, not &quot;).
+_PLOTLY_ENTITIES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+)
+
+
+def escape_label(value: Any) -> str:
+    """Return a value for a figure's text (a tick, a trace name, hover text): plotly shows it
+    as the letters it holds, never as a link, an image or formatting."""
+    return str(value).translate(_PLOTLY_ENTITIES)
 
 
 def format_month(month: str, lang: str, *, long: bool = False) -> str:
@@ -207,7 +225,7 @@ def breakdown_figure(overview: Overview, dimension: str, kpi_key: str, lang: str
     rows = breakdown_rows(overview, dimension)
     rows.sort(key=lambda row: _descending(kpi.value(row[1])))
     values = [kpi.value(fig) for _, fig in rows]
-    labels = _unique([value_label(dimension, value, lang) for value, _ in rows])
+    labels = _unique([escape_label(value_label(dimension, value, lang)) for value, _ in rows])
     trace = go.Bar(
         x=values,
         y=labels,
@@ -336,7 +354,7 @@ def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.F
             name = t("home.uncategorised", lang)
             line = {"color": _UNCATEGORISED_COLOUR, "dash": "dash"}
         else:
-            name = str(value)
+            name = escape_label(value)
             colour = _CATEGORY_COLOURS[categories.index(value) % len(_CATEGORY_COLOURS)]
             line = {"color": colour}
         figure.add_trace(
@@ -347,7 +365,7 @@ def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.F
                 name=name,
                 mode="lines+markers",
                 line=line,
-                hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>",
+                hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
             )
         )
     figure.update_layout(showlegend=True, yaxis_title=t("chart.axis.count", lang))
@@ -362,7 +380,7 @@ def category_bars_figure(counts: pd.DataFrame, month: str, lang: str) -> go.Figu
     figure = go.Figure(
         go.Bar(
             x=ordered["count"].astype(int).tolist(),
-            y=_unique([str(v) for v in ordered["value"]]),
+            y=_unique([escape_label(v) for v in ordered["value"]]),
             customdata=[str(v) for v in ordered["value"]],
             orientation="h",
             marker_color=_COLOUR,
@@ -381,8 +399,8 @@ def confusion_figure(
     figure = go.Figure(
         go.Heatmap(
             z=[list(row) for row in confusion],
-            x=list(labels),
-            y=list(labels),
+            x=[escape_label(label) for label in labels],
+            y=[escape_label(label) for label in labels],
             colorscale="Blues",
             hovertemplate=t("chart.axis.actual", lang)
             + ": %{y}<br>"
@@ -442,7 +460,7 @@ def volume_figure(counts: pd.DataFrame, *, period: str, by: str | None, lang: st
                 x=list(rows["period"]),
                 y=rows["count"].astype(int).tolist(),
                 customdata=[[start] if by is None else [start, value] for start in starts],
-                name="" if by is None else value_label(by, value, lang),
+                name="" if by is None else escape_label(value_label(by, value, lang)),
                 hovertemplate=f"{period_title}: %{{x}}<br>{count_title}: %{{y:,}}"
                 + ("<extra></extra>" if by is None else "<extra>%{fullData.name}</extra>"),
             )
@@ -479,7 +497,7 @@ def box_figure(boxes: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
     (operations.box_stats): its quartiles and fences, hours, not every record's value."""
     return go.Figure(
         go.Box(
-            x=value_labels(dimension, boxes["value"], lang),
+            x=[escape_label(label) for label in value_labels(dimension, boxes["value"], lang)],
             q1=boxes["q1"].tolist(),
             median=boxes["median"].tolist(),
             q3=boxes["q3"].tolist(),

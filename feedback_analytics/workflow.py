@@ -31,6 +31,7 @@ Decisions the policy leaves open:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -751,9 +752,12 @@ def status_name(status: str | None, lang: str) -> str:
     return t(key, lang) if key in CATALOGUE else status
 
 
-def refusal_text(code: str, params: dict[str, Any], lang: str) -> str:
+def refusal_text(
+    code: str, params: dict[str, Any], lang: str, *, escape: Callable[[str], str] = str
+) -> str:
     """Return why something was refused in `lang`: times in company local time, a status by
-    its name, lengths with the language's separators."""
+    its name, lengths with the language's separators, other values (who, what was typed)
+    through `escape` (a page passes the escaping of its markup)."""
     tz = get_settings().tz
     shown: dict[str, Any] = {}
     for name, value in params.items():
@@ -766,7 +770,7 @@ def refusal_text(code: str, params: dict[str, Any], lang: str) -> str:
         elif name in ("length", "limit"):
             shown[name] = format_number(value, lang)
         else:
-            shown[name] = value
+            shown[name] = escape(str(value))
     return t(f"workflow.refused.{code}", lang, **shown)
 
 

@@ -17,7 +17,9 @@ from feedback_analytics.charts import (
     category_bars_figure,
     category_trend_figure,
     compliance_figure,
+    confusion_figure,
     csat_trend_figure,
+    escape_label,
     format_change,
     format_figure,
     format_month,
@@ -34,6 +36,7 @@ from feedback_analytics.charts import (
 from feedback_analytics.i18n import t
 from feedback_analytics.kpis import KPIS, Unit
 from feedback_analytics.metrics import Overview, RecordEvents, month_overview, operations
+from tests.hostile import HOSTILE, IMG, figure_strings, markup_in_figure
 from tests.metric_records import frame, rec
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -155,8 +158,13 @@ def test_trend_hover_flags_a_small_sample(overview: Overview) -> None:
         ("channel", "en", {"email": "Email", "hotline": "Hotline", "web_form": "Web form"}),
         ("channel", "vi", {"email": "Email", "hotline": "Tổng đài", "web_form": "Biểu mẫu web"}),
         ("priority", "vi", {"high": "Cao", "urgent": "Khẩn cấp", "normal": "Bình thường"}),
-        # "Old" only has records in July: no cohort of September holds it.
-        ("category", "en", {"Billing": "Billing", SCRIPT: SCRIPT, "=1+1": "=1+1"}),
+        # "Old" only has records in July: no cohort of September holds it. A label from data
+        # is drawn as its letters (plotly decodes the entities); the click carries the value.
+        (
+            "category",
+            "en",
+            {"Billing": "Billing", SCRIPT: "&lt;script&gt;alert(1)&lt;/script&gt;", "=1+1": "=1+1"},
+        ),
         ("department", "en", {"Billing": "Billing", "": "Not set", "Support": "Support"}),
         ("department", "vi", {"Billing": "Billing", "": "Chưa xác định", "Support": "Support"}),
     ],
@@ -530,3 +538,87 @@ def test_csat_trend_is_monthly_csat_with_gaps() -> None:
     assert list(trace.y) == [None, 50.0, 100.0] == trend["csat"].tolist()
     assert figure.layout.yaxis.title.text == t("kpi.csat", "vi") + " (%)"
     assert figure.layout.separators == ",."
+
+
+# --- values from data drawn as text --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("VPN", "VPN"),
+        ("Wi-Fi coverage & roaming", "Wi-Fi coverage &amp; roaming"),
+        (IMG, "&lt;img src=x onerror=alert(1)&gt;"),
+        (
+            '<a href="https://evil.example">a</a>',
+            "&lt;a href=&#34;https://evil.example&#34;&gt;a&lt;/a&gt;",
+        ),
+        ("it's <br>", "it&#39;s &lt;br&gt;"),
+        ("&lt;", "&amp;lt;"),
+        ("%{x}", "%{x}"),
+        (7, "7"),
+    ],
+)
+def test_escape_label(value: object, expected: str) -> None:
+    assert escape_label(value) == expected
+
+
+def drawn(figure: go.Figure) -> list[str]:
+    """Return every string plotly draws of the figure (not its customdata)."""
+    return [text for _, text in figure_strings(figure.to_plotly_json())]
+
+
+def assert_drawn_as_text(figure: go.Figure) -> None:
+    assert markup_in_figure(figure.to_plotly_json()) == []
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in text for text in drawn(figure))
+
+
+def test_category_figures_draw_hostile_categories_as_text() -> None:
+    months = ["2026-09", "2026-10"]
+    counts = pd.DataFrame(
+        [(month, value, 3) for month in months for value in (HOSTILE, "VPN")],
+        columns=["month", "value", "count"],
+    )
+    trend = category_trend_figure(counts, months, "en")
+    assert_drawn_as_text(trend)
+    assert [trace.hovertemplate for trace in trend.data] == [
+        "%{x}: %{y:,}<extra>%{fullData.name}</extra>"
+    ] * 2
+    bars = category_bars_figure(counts, "2026-10", "en")
+    assert_drawn_as_text(bars)
+    assert set(bars.data[0].customdata) == {HOSTILE, "VPN"}  # a click still names the value
+
+
+def test_confusion_matrix_draws_hostile_labels_as_text() -> None:
+    assert_drawn_as_text(confusion_figure([HOSTILE, "VPN"], [[1, 0], [0, 1]], "en"))
+
+
+def test_volume_draws_a_hostile_value_as_text() -> None:
+    counts = pd.DataFrame(
+        {"period": [pd.Timestamp("2026-10-05")] * 2, "value": [HOSTILE, "VPN"], "count": [2, 1]}
+    )
+    figure = volume_figure(counts, period="week", by="category", lang="en")
+    assert_drawn_as_text(figure)
+    assert [point[1] for trace in figure.data for point in trace.customdata] == [HOSTILE, "VPN"]
+
+
+def test_box_figure_draws_a_hostile_department_as_text() -> None:
+    boxes = pd.DataFrame(
+        {
+            "value": [HOSTILE],
+            "q1": [1.0],
+            "median": [2.0],
+            "q3": [3.0],
+            "lowerfence": [0.5],
+            "upperfence": [4.0],
+        }
+    )
+    assert_drawn_as_text(box_figure(boxes, "department", "en"))
+
+
+def test_breakdown_draws_a_hostile_product_as_text() -> None:
+    rows = [rec("2026-09-03T03:00:00Z", product=HOSTILE), rec("2026-09-04T03:00:00Z")]
+    overview = month_overview(records(rows), month="2026-09", as_of=AS_OF, tz=HCM)
+    figure = breakdown_figure(overview, "product", "intake", "en")
+    assert_drawn_as_text(figure)
+    assert HOSTILE in figure.data[0].customdata

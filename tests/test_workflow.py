@@ -747,3 +747,16 @@ def test_refusals_are_worded_in_the_pages_language(
     code: str, params: dict[str, Any], lang: str, expected: str
 ) -> None:
     assert workflow.refusal_text(code, params, lang) == expected
+
+
+def test_a_refusal_escapes_only_the_values_it_is_given() -> None:
+    # The values (who acted, what was typed, a number) go through the page's escaping; times,
+    # statuses and the catalogue's words do not.
+    params = {"id": 7, "at": NOW, "by": "[x](https://evil.example)"}
+    text = workflow.refusal_text(
+        "already_acknowledged", params, "en", escape=lambda value: f"<{value}>"
+    )
+    assert text == (
+        "Feedback <7> was already acknowledged at 2026-12-02 15:00 by "
+        "<[x](https://evil.example)>: nothing changed."
+    )

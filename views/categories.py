@@ -55,7 +55,7 @@ if st.button(t("categories.find_themes", lang), key="find_themes"):
             lang,
             number=number,
             size=format_number(theme.size, lang),
-            terms=", ".join(theme.terms),
+            terms=ui.escape_markdown(", ".join(theme.terms)),
         )
         with st.expander(title):
             for feedback_id in theme.example_ids:

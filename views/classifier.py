@@ -30,12 +30,13 @@ else:
     used = classifier.active_version()
     if used != active.version:
         key = "model.stand_in" if used else "model.unusable"
-        st.error(t(key, lang, broken=active.version, used=used), icon=":material/error:")
+        versions = ui.escape_values({"broken": active.version, "used": used})
+        st.error(t(key, lang, **versions), icon=":material/error:")
     st.write(
         t(
             "model.active",
             lang,
-            version=active.version,
+            version=ui.escape_markdown(active.version),
             when=format_datetime(active.created_at, lang, tz=tz),
             n=format_number(active.n_train, lang),
             labels=len(active.labels),
@@ -70,13 +71,13 @@ if st.button(t("model.retrain", lang), key="retrain"):
             ui.get_engine(), created_by=ui.require_viewer().actor, activate=False, progress=progress
         )
     except TooFewExamples as exc:
-        st.error(t("model.refused", lang, reason=str(exc)))
+        st.error(t("model.refused", lang, reason=ui.escape_markdown(exc)))
     else:
         st.session_state["model_new"] = result.version
         st.session_state["model_message"] = t(
             "model.trained",
             lang,
-            version=result.version,
+            version=ui.escape_markdown(result.version),
             accuracy=pct(result.metrics["accuracy"]),
             macro_f1=pct(result.metrics["macro_f1"]),
         )
@@ -105,7 +106,7 @@ if models:
             st.session_state["model_message"] = t(
                 "model.activated",
                 lang,
-                version=chosen,
+                version=ui.escape_markdown(chosen),
                 classified=format_number(result.classified, lang),
                 to_review=format_number(result.to_review, lang),
             )

@@ -71,7 +71,7 @@ for row in flagged.itertuples():
         t(
             "intake.spike",
             lang,
-            category=row.category,
+            category=ui.escape_markdown(row.category),
             count=format_number(row.count, lang),
             baseline=format_number(row.baseline, lang, decimals=1),
             threshold=format_number(row.threshold, lang, decimals=1),

@@ -47,7 +47,10 @@ if st.session_state.pop("new_reset", False):
 saved = st.session_state.pop("new_saved", None)
 if saved is not None:
     saved_id, external_id = saved
-    st.success(t("new.saved", lang, id=saved_id, external_id=external_id), icon=":material/check:")
+    st.success(
+        t("new.saved", lang, id=saved_id, external_id=ui.escape_markdown(external_id)),
+        icon=":material/check:",
+    )
     st.page_link(
         "views/record.py",
         label=t("new.open", lang, id=saved_id),
@@ -195,7 +198,7 @@ if st.button(t("new.save", lang), type="primary", key="new_save", icon=":materia
         # The reasons name fields and rules, never what was typed: contacts stay on the form.
         problems = [
             f"- {t(f'field.{field}', lang)}: "
-            f"{workflow.refusal_text(problem.code, problem.params, lang)}"
+            + workflow.refusal_text(problem.code, problem.params, lang, escape=ui.escape_markdown)
             for field, problem in exc.problems.items()
         ]
         st.error("\n".join([t("new.refused", lang), *problems]), icon=":material/error:")

@@ -78,7 +78,7 @@ else:
                             reason=reason,
                         )
                 except ActionableError as exc:
-                    st.error(str(exc))
+                    st.error(ui.escape_markdown(exc))
                 else:
                     st.session_state[revealed_key] = True
                     st.rerun()
@@ -128,10 +128,13 @@ def take(step: str, **values: Any) -> None:
         # Someone else was quicker: the page reads the record again and says who.
         st.session_state[outcome_key] = (
             "warning",
-            workflow.refusal_text(exc.code, exc.params, lang),
+            workflow.refusal_text(exc.code, exc.params, lang, escape=ui.escape_markdown),
         )
     except workflow.WorkflowRefused as exc:
-        st.error(workflow.refusal_text(exc.code, exc.params, lang), icon=":material/error:")
+        st.error(
+            workflow.refusal_text(exc.code, exc.params, lang, escape=ui.escape_markdown),
+            icon=":material/error:",
+        )
         return
     else:
         done = "record.unchanged" if changed is False else f"record.done.{step}"

@@ -78,9 +78,9 @@ with st.form(f"review_form_{feedback_id}"):
         try:
             classifier.label(int(feedback_id), category)
         except (ValueError, UnknownRecord) as exc:
-            st.error(t("review.refused", lang, reason=str(exc)))
+            st.error(t("review.refused", lang, reason=ui.escape_markdown(exc)))
         else:
             st.session_state["review_saved"] = t(
-                "review.saved", lang, id=feedback_id, category=category
+                "review.saved", lang, id=feedback_id, category=ui.escape_markdown(category)
             )
             st.rerun()

@@ -75,7 +75,7 @@ if saved:
         with Session(ui.get_engine()) as session, session.begin():
             changed = sla.save_policy(session, policy, actor=viewer.actor)
     except ActionableError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(ui.escape_markdown(exc), icon=":material/error:")
     else:
         ui.forget_policy()
         st.success(t("sla_settings.saved" if changed else "sla_settings.unchanged", lang))

@@ -22,13 +22,15 @@ st.caption(t("survey.intro", lang))
 
 
 def refusal(exc: surveys.SurveyRefused) -> str:
-    """Return why a response was refused, in the page's language."""
-    params = {
-        k: format_datetime(v, lang, tz=tz) if isinstance(v, datetime) else v
-        for k, v in exc.params.items()
-    }
-    if "status" in params:
-        params["status"] = t(f"status.{params['status']}", lang)
+    """Return why a response was refused, in the page's language (its values escaped)."""
+    params = ui.escape_values(
+        {k: v for k, v in exc.params.items() if k != "status" and not isinstance(v, datetime)}
+    )
+    for k, v in exc.params.items():
+        if isinstance(v, datetime):
+            params[k] = format_datetime(v, lang, tz=tz)
+    if "status" in exc.params:
+        params["status"] = t(f"status.{exc.params['status']}", lang)
     return t(f"survey.refused.{exc.code}", lang, **params)
 
 
@@ -65,7 +67,10 @@ with enter_tab:
     if not query.strip():
         st.info(t("survey.waiting", lang), icon=":material/search:")
     elif not ids:
-        st.warning(t("survey.no_match", lang, query=query.strip()), icon=":material/search_off:")
+        st.warning(
+            t("survey.no_match", lang, query=ui.escape_markdown(query.strip())),
+            icon=":material/search_off:",
+        )
     else:
         found.index = ids
         chosen = st.selectbox(
@@ -107,7 +112,7 @@ with enter_tab:
                     lang,
                     score=existing.score,
                     when=format_datetime(existing.surveyed_at, lang, tz=tz),
-                    who=existing.entered_by or "",
+                    who=ui.escape_markdown(existing.entered_by or ""),
                 ),
                 icon=":material/reviews:",
             )
@@ -120,7 +125,7 @@ with enter_tab:
                 t(
                     "survey.refused.unresolved",
                     lang,
-                    external_id=found.loc[chosen, "external_id"],
+                    external_id=ui.escape_markdown(found.loc[chosen, "external_id"]),
                     status=status,
                 ),
                 icon=":material/block:",
@@ -169,7 +174,11 @@ with enter_tab:
                 else:
                     ui.clear_cached_data()
                     st.success(
-                        t("survey.saved", lang, external_id=found.loc[chosen, "external_id"]),
+                        t(
+                            "survey.saved",
+                            lang,
+                            external_id=ui.escape_markdown(found.loc[chosen, "external_id"]),
+                        ),
                         icon=":material/task_alt:",
                     )
 

@@ -59,9 +59,10 @@ with create, st.form("create_user", clear_on_submit=True):
                     now=datetime.now(UTC),
                 )
         except ActionableError as exc:
-            st.error(str(exc))
+            st.error(ui.escape_markdown(exc))
         else:
-            st.session_state["users_done"] = t("users.created", lang, email=made.email)
+            email_shown = ui.escape_markdown(made.email)
+            st.session_state["users_done"] = t("users.created", lang, email=email_shown)
             st.rerun()
 
 with edit:
@@ -96,7 +97,8 @@ with edit:
                                 session, account.id, new_password, actor=viewer.actor, now=now
                             )
                 except ActionableError as exc:
-                    st.error(str(exc))
+                    st.error(ui.escape_markdown(exc))
                 else:
-                    st.session_state["users_done"] = t("users.saved", lang, email=account.email)
+                    email_shown = ui.escape_markdown(account.email)
+                    st.session_state["users_done"] = t("users.saved", lang, email=email_shown)
                     st.rerun()

@@ -33,6 +33,7 @@ from feedback_analytics.ui.session import (
     signed_in_viewer,
 )
 from feedback_analytics.ui.tables import column_config, show_raw_table, show_table
+from feedback_analytics.ui.text import escape_markdown, escape_values
 
 __all__ = [
     "DATABASE_LOST",
@@ -45,6 +46,8 @@ __all__ = [
     "column_config",
     "current_language",
     "current_viewer",
+    "escape_markdown",
+    "escape_values",
     "forget_policy",
     "get_engine",
     "language_switch",

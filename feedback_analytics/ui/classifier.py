@@ -16,6 +16,7 @@ from feedback_analytics.classify.insight import ModelTerms
 from feedback_analytics.db import Feedback
 from feedback_analytics.ui.data import StoreFacts, _events_of, get_engine, settings
 from feedback_analytics.ui.session import require_viewer
+from feedback_analytics.ui.text import escape_markdown
 
 # Who acts in the app until sign-in names the person (issue 5's access control).
 # Other app instances train and activate too: the active version is read again this often.
@@ -69,7 +70,7 @@ def model_terms(version: str) -> ModelTerms | None:
     try:
         return _model(settings().db_url, version)
     except registry.ModelUnusable as exc:
-        st.warning(str(exc), icon=":material/warning:")
+        st.warning(escape_markdown(exc), icon=":material/warning:")
         return None
 
 

@@ -23,6 +23,7 @@ from feedback_analytics.ingest.readers import FORMATS
 from feedback_analytics.ui.data import clear_cached_data, get_engine
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
+from feedback_analytics.ui.text import escape_markdown
 
 # The canonical formats (other uploads, such as the survey upload, take these) and what the
 # Import page takes: those plus e-mails. A call log and a form export are .csv and .json.
@@ -171,7 +172,7 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
         st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
         st.stop()
     if outcome.not_categorised:
-        st.warning(outcome.not_categorised, icon=":material/warning:")
+        st.warning(escape_markdown(outcome.not_categorised), icon=":material/warning:")
     bar.empty()
     [result] = outcome.files
     st.session_state[_IMPORTED] = (upload.key, result)

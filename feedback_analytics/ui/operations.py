@@ -21,6 +21,7 @@ from feedback_analytics.metrics import operations
 from feedback_analytics.ui.data import StoreFacts, _events_of, get_engine, records, settings
 from feedback_analytics.ui.overview import cohort_ids
 from feedback_analytics.ui.tables import show_table
+from feedback_analytics.ui.text import escape_markdown
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -161,9 +162,10 @@ def breached_ids(data: StoreFacts, month: str) -> np.ndarray:
 
 
 def show_records(ids: Sequence[int] | np.ndarray | pd.Series, title: str, lang: str) -> None:
-    """Render the records with these ids (at most RECORDS_SHOWN), under `title`."""
+    """Render the records with these ids (at most RECORDS_SHOWN), under `title` (plain text:
+    it names a value of the data or a point clicked)."""
     chosen = [int(value) for value in list(ids)]
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{escape_markdown(title)}**")
     st.caption(
         t(
             "ops.records_count",

@@ -28,6 +28,7 @@ from feedback_analytics.ui.data import (
 )
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
+from feedback_analytics.ui.text import escape_markdown
 
 # What the figures of the store depend on: its URL, data version, as_of step and the policy
 # in force (as JSON). The caches below are keyed on it and shared by every session.
@@ -222,11 +223,11 @@ def _keep_in_url(key: str, value: Any, default: Any) -> None:
 
 
 def describe_filters(filters: Filters, lang: str) -> str:
-    """Return the active filters as one line of text."""
+    """Return the active filters as one line of markdown (the values escaped)."""
     parts = [
         t(f"dimension.{name}", lang)
         + ": "
-        + ", ".join(charts.value_label(name, value, lang) for value in values)
+        + ", ".join(escape_markdown(charts.value_label(name, value, lang)) for value in values)
         for name, values in filters.active.items()
     ]
     return t("overview.filtered", lang, filters="; ".join(parts))
@@ -449,7 +450,9 @@ def records_behind(
         dimension, chosen = value
         narrowed = Filters.of({**filters.active, dimension: [chosen]}) if chosen else filters
         label = (
-            t(f"dimension.{dimension}", lang) + ": " + charts.value_label(dimension, chosen, lang)
+            t(f"dimension.{dimension}", lang)
+            + ": "
+            + escape_markdown(charts.value_label(dimension, chosen, lang))
         )
         if st.button(
             t("overview.clear_value", lang, value=label), icon=":material/close:", key="clear"

@@ -22,6 +22,7 @@ from feedback_analytics.audit import record_event
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import t
 from feedback_analytics.ui.data import get_engine, settings
+from feedback_analytics.ui.text import escape_markdown
 
 _VIEWER = "viewer"
 _SIGNED_IN_AT = "signed_in_at"
@@ -190,7 +191,7 @@ def _first_admin_form(lang: str) -> None:
                 session, email=email, password=password, name=name, now=_now()
             )
     except ActionableError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return
     _start(account, "password")
     st.rerun()
@@ -206,7 +207,10 @@ def _sso_sign_in(lang: str) -> bool:
             account = auth.account_for_sso(session, email, now=_now())
     except auth.SignInRefused as exc:
         if exc.reason == "unknown":
-            st.error(t("auth.refused.sso_unknown", lang, email=email), icon=":material/lock:")
+            st.error(
+                t("auth.refused.sso_unknown", lang, email=escape_markdown(email)),
+                icon=":material/lock:",
+            )
         else:
             st.error(refusal_message(exc, lang), icon=":material/lock:")
         st.button(t("auth.sign_out", lang), on_click=st.logout, key="sso_sign_out")
@@ -252,7 +256,12 @@ def signed_in_viewer(lang: str) -> Viewer:
 def account_box(viewer: Viewer, lang: str) -> None:
     """Render who is signed in and the sign-out button in the sidebar."""
     st.sidebar.caption(
-        t("auth.signed_in_as", lang, email=viewer.email, role=t(f"role.{viewer.role}", lang))
+        t(
+            "auth.signed_in_as",
+            lang,
+            email=escape_markdown(viewer.email),
+            role=t(f"role.{viewer.role}", lang),
+        )
     )
     if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
         sign_out()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from feedback_analytics.access import Viewer
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import Feedback, ImportBatch, SurveyResponse, ensure_schema, make_engine
 from tests.classify.helpers import seed_labelled
+from tests.hostile import displayed
 
 # Import `records` demo records as `make run` would; return them as the canonical frame.
 seed_demo = seed_labelled
@@ -119,7 +121,8 @@ def add_batch(engine: Engine, **values: Any) -> None:
 
 
 def texts(at: AppTest) -> str:
-    """Return every text the run shows, one block per line, for `in` checks."""
+    """Return every text the run shows, one block per line, for `in` checks (as a reader sees
+    it: a value escaped for markdown reads as typed)."""
     parts: list[str] = []
     for kind in (
         "title",
@@ -132,9 +135,63 @@ def texts(at: AppTest) -> str:
         "error",
         "success",
     ):
-        parts.extend(str(element.value) for element in getattr(at, kind))
-    parts.extend(f"{metric.label}: {metric.value}" for metric in at.metric)
+        parts.extend(displayed(str(element.value)) for element in getattr(at, kind))
+    parts.extend(f"{displayed(metric.label)}: {metric.value}" for metric in at.metric)
     return "\n".join(parts)
+
+
+# What Streamlit renders as markdown: these fields of any element or block (a st.text's body
+# and a st.code's text are plain), and the options of a radio and a select slider (pills' and
+# segmented controls' are their options' `content`). A selectbox's and a multiselect's options
+# are plain text.
+_MARKDOWN_FIELDS = frozenset({"body", "label", "help", "captions", "content"})
+_MARKDOWN_OPTIONS = frozenset({"Radio", "Slider"})
+_PLAIN = frozenset({"Text", "Code", "Exception", "Json", "Arrow", "PlotlyChart"})
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Return the markdown source of every string the run renders as markdown, sidebar too."""
+    sources: list[str] = []
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None and type(proto).__name__ not in _PLAIN:
+            sources.extend(_markdown_fields(proto))
+    return sources
+
+
+def _markdown_fields(message: Any) -> Iterator[str]:
+    kind = type(message).__name__
+    for field, value in message.ListFields():
+        if isinstance(value, bytes | int | float | bool):
+            continue
+        items = [value] if isinstance(value, str) or hasattr(value, "ListFields") else value
+        for item in items:
+            if hasattr(item, "ListFields"):
+                yield from _markdown_fields(item)
+            elif isinstance(item, str) and (
+                field.name in _MARKDOWN_FIELDS
+                or (field.name == "options" and kind in _MARKDOWN_OPTIONS)
+            ):
+                yield item
+
+
+def figure_specs(at: AppTest) -> list[dict[str, Any]]:
+    """Return the figure (plotly's JSON) of every st.plotly_chart of the run."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def table_column_types(at: AppTest) -> list[str]:
+    """Return the column type st.dataframe was told for each column of every table of the run
+    ("text", "number", "datetime", ...; a column left to Streamlit is not listed)."""
+    types: list[str] = []
+    for table in at.dataframe:
+        configured = json.loads(table.proto.columns or "{}")
+        types.extend(
+            str(column.get("type_config", {}).get("type", ""))
+            for column in configured.values()
+            if isinstance(column, dict)
+        )
+    return types
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from feedback_analytics.classify import service
 from feedback_analytics.db import ClassifierModel
+from tests.hostile import displayed
 
 
 def test_the_model_page_says_which_model_stands_in_and_the_review_queue_keeps_working(
@@ -30,7 +31,7 @@ def test_the_model_page_says_which_model_stands_in_and_the_review_queue_keeps_wo
     at = new_app("admin").run()
     at.switch_page("views/classifier.py").run()
     assert not at.exception, at.exception
-    [error] = [e.value for e in at.error]
+    [error] = [displayed(e.value) for e in at.error]
     assert f"The active model {broken} cannot be loaded" in error and previous in error
 
     review = new_app("quality").run()

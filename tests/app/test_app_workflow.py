@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from feedback_analytics.classify import service
 from feedback_analytics.db import AuditEvent, Customer, Feedback
+from tests.hostile import displayed
 
 NEW = "views/new.py"
 RECORD = "views/record.py"
@@ -215,7 +216,7 @@ def test_a_stale_second_click_says_who_was_first(store_engine: Engine) -> None:
     first, second = record_page(1), record_page(1, role="admin")
     click(first, "Acknowledge")
     click(second, "Acknowledge")  # the admin's page still offered it
-    warnings = "\n".join(str(w.value) for w in second.warning)
+    warnings = "\n".join(displayed(str(w.value)) for w in second.warning)
     assert "Feedback 1 was already acknowledged at" in warnings
     assert "by staff@example.test: nothing changed." in warnings
     assert history(second) == ["New", "Acknowledged"]
