@@ -111,7 +111,7 @@ def test_each_kind_of_user_tours_their_pages(
     record_id, external_id = a_resolved_feedback()
 
     manager = signed_in_as("manager")
-    visit(manager, "Overview", shots, "overview", charts=3)
+    visit(manager, "Monthly overview", shots, "overview", charts=3)
     visit(manager, "Intake", shots, "intake", charts=2)
     visit(manager, "Processing and SLA", shots, "sla", charts=2)
     visit(manager, "Satisfaction", shots, "satisfaction", charts=2)
