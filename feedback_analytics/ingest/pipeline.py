@@ -43,6 +43,7 @@ from feedback_analytics.ingest.results import (
     RowError,
 )
 from feedback_analytics.ingest.validate import Problems, check_order, parse_chunk
+from feedback_analytics.ingest.values import quoted, shortened
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -527,8 +528,8 @@ def _check_repeats(
                     file,
                     int(cast(int, row)),
                     "external_id",
-                    f"'{key[1]}' on channel {key[0]} repeats row {first} of this file: "
-                    "give each record its own external_id or remove the repeat",
+                    f"{quoted(key[1])} on channel {shortened(key[0], 20)} repeats row {first} of "
+                    "this file: give each record its own external_id or remove the repeat",
                 )
             )
 

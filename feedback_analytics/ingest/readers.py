@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
-from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key
+from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key, quoted
 
 CHUNK_ROWS = 50_000
 FORMATS = {
@@ -254,8 +254,8 @@ def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
             continue
         if key in seen:
             raise FileUnreadable(
-                f"the header repeats the column '{name.strip()}' (columns {seen[key] + 1} and "
-                f"{index + 1}): keep one of them"
+                f"the header repeats the column {quoted(name.strip())} (columns {seen[key] + 1} "
+                f"and {index + 1}): keep one of them"
             )
         seen[key] = index
         if key in spec.names:
@@ -290,7 +290,9 @@ def _ignored_columns(unnamed: list[int], ignored: list[str], spec: FileColumns) 
             f"{len(unnamed) - _NAMED_IGNORED:,} more)"
         )
     if len(ignored) <= _NAMED_IGNORED:
-        warnings += [f"column '{name}' is not a {spec.what} and was ignored" for name in ignored]
+        warnings += [
+            f"column {quoted(name)} is not a {spec.what} and was ignored" for name in ignored
+        ]
     else:
         warnings.append(
             f"{len(ignored):,} columns are not {spec.what}s and were ignored: {_first(ignored)}"
@@ -302,12 +304,12 @@ def unused_names(names: list[str], what: str) -> list[str]:
     """Return the warnings for the named parts of a file that are not read (`what` says what
     they are: "call-log column"): one per name, or one for many that names the first few."""
     if len(names) <= _NAMED_IGNORED:
-        return [f"{what} '{name}' is not used and was ignored" for name in names]
+        return [f"{what} {quoted(name)} is not used and was ignored" for name in names]
     return [f"{len(names):,} {what}s are not used and were ignored: {_first(names)}"]
 
 
 def _first(names: list[str]) -> str:
-    shown = ", ".join(f"'{name}'" for name in names[:_NAMED_IGNORED])
+    shown = ", ".join(quoted(name) for name in names[:_NAMED_IGNORED])
     return f"{shown} and {len(names) - _NAMED_IGNORED:,} more"
 
 
