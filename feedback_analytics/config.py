@@ -24,6 +24,19 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(
         default=100_000, gt=0, description="Longest text a record field may hold."
     )
+    max_xlsx_expanded_mb: int = Field(
+        default=1024,
+        gt=0,
+        description=(
+            "Largest an XLSX workbook may expand to, in MB: its parts once unzipped, and its "
+            "first sheet's text with the shared strings filled in (a few KB can hold gigabytes)."
+        ),
+    )
+    max_xlsx_shared_strings_mb: int = Field(
+        default=512,
+        gt=0,
+        description="Largest shared-strings table of an XLSX workbook, in MB as held in memory.",
+    )
     demo_records: int = Field(default=20_000, ge=0, description="Records `make run` seeds.")
     review_threshold: float = Field(
         default=0.5,

@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,9 @@ from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowErro
 from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key, quoted
 
 CHUNK_ROWS = 50_000
+# A chunk holds at most about this many characters of text too: a workbook's cells may all
+# point at one long shared string, and a row of long cells is megabytes.
+CHUNK_CHARS = 32 << 20
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -566,42 +570,61 @@ class Reader:
 
     # XLSX --------------------------------------------------------------------------------
     def _open_xlsx(self) -> Layout:
-        from python_calamine import CalamineWorkbook
+        from feedback_analytics.config import get_settings
+        from feedback_analytics.ingest.workbook import Sheet
 
         self.digest = scan(self.binary, None) if self.verify else ""
-        try:
-            workbook = CalamineWorkbook.from_filelike(self.binary)
-            sheet = workbook.get_sheet_by_index(0)
-            table = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise FileUnreadable(
-                f"is not a readable XLSX workbook ({str(exc).splitlines()[0][:200]}): "
-                "open it in a spreadsheet program and save it again as .xlsx"
-            ) from exc
-        while table and all(cell_text(c).strip() == "" for c in table[-1]):
-            table.pop()
-        if not table:
+        settings = get_settings()
+        sheet = Sheet(
+            self.binary,
+            max_expanded_mb=settings.max_xlsx_expanded_mb,
+            max_shared_strings_mb=settings.max_xlsx_shared_strings_mb,
+        )
+        self.size = sheet.size
+        blocks = sheet.rows()
+        first = next(blocks, [])
+        if not first:
             raise FileUnreadable("the first sheet is empty: put the header in row 1")
-        header = [cell_text(c) for c in table[0]]
+        number, cells = first[0]
+        header = [cell_text(c) for c in cells] if number == 1 else []
         layout = map_header(header, self.spec)
-        self._chunks = self._xlsx_chunks(table[1:], layout)
+        self._chunks = self._xlsx_chunks(sheet, first[1:] if number == 1 else first, blocks, layout)
         return layout
 
-    def _xlsx_chunks(self, table: list[list[Any]], layout: Layout) -> Iterator[Chunk]:
+    def _xlsx_chunks(
+        self,
+        sheet: Any,
+        first: list[tuple[int, list[Any]]],
+        blocks: Iterator[list[tuple[int, list[Any]]]],
+        layout: Layout,
+    ) -> Iterator[Chunk]:
+        """Yield the sheet's rows in chunks of at most CHUNK_ROWS rows and CHUNK_CHARS
+        characters of text; rows of empty cells are left out."""
         width = len(layout.header)
-        for start in range(0, len(table), CHUNK_ROWS):
-            rows, numbers = [], []
-            for offset, record in enumerate(table[start : start + CHUNK_ROWS]):
-                texts = [cell_text(c) for c in record][:width]
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        chars = 0
+        for block in itertools.chain([first], blocks):
+            for number, record in block:
+                texts = [cell_text(c) for c in record]
                 texts += [""] * (width - len(texts))
                 if all(t.strip() == "" for t in texts):
                     continue
                 rows.append(texts)
-                numbers.append(start + offset + 2)
-            chunk = self._chunk(layout, rows, numbers, [])
-            chunk.progress = min(start + CHUNK_ROWS, len(table))
-            yield chunk
-        self.size = len(table)
+                numbers.append(number)
+                chars += sum(map(len, texts))
+                if len(rows) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
+                    yield self._xlsx_chunk(layout, rows, numbers, sheet.done)
+                    rows, numbers, chars = [], [], 0
+        if rows:
+            yield self._xlsx_chunk(layout, rows, numbers, sheet.size)
+
+    def _xlsx_chunk(
+        self, layout: Layout, rows: list[list[str]], numbers: list[int], done: int
+    ) -> Chunk:
+        chunk = self._chunk(layout, rows, numbers, [])
+        chunk.progress = done
+        return chunk
 
     # JSON --------------------------------------------------------------------------------
     def _open_json(self) -> Layout:
