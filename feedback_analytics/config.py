@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(
         default=100_000, gt=0, description="Longest text a record field may hold."
     )
+    max_rejected_rows: int = Field(
+        default=10_000,
+        gt=0,
+        description=(
+            "A file with more rejected rows than this is refused whole: it is the wrong file or "
+            "one mistake repeated, and its rejections would fill memory and the page."
+        ),
+    )
     max_xlsx_expanded_mb: int = Field(
         default=1024,
         gt=0,

@@ -30,7 +30,13 @@ from feedback_analytics.db.models import (
 )
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.ingest.readers import Reader, open_source
-from feedback_analytics.ingest.results import FileResult, FileUnreadable, Rejection, RowError
+from feedback_analytics.ingest.results import (
+    FileResult,
+    FileUnreadable,
+    Rejection,
+    RowError,
+    too_many_rejected,
+)
 from feedback_analytics.ingest.values import (
     CHANNEL_ALIASES,
     FileColumns,
@@ -358,6 +364,8 @@ def import_surveys(
                     rejections.sort(key=lambda r: r.row)
                     result.rejections.extend(rejections)
                     result.rejected += len(rejections)
+                    if result.rejected > get_settings().max_rejected_rows:
+                        raise too_many_rejected(get_settings().max_rejected_rows, result.rejections)
                 if batch is not None:
                     _finish_batch(session, batch, result)
                     record_event(

@@ -24,7 +24,13 @@ from typing import IO, Any, cast
 import pandas as pd
 import pyarrow as pa
 
-from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
+from feedback_analytics.config import get_settings
+from feedback_analytics.ingest.results import (
+    FileUnreadable,
+    Rejection,
+    RowError,
+    too_many_rejected,
+)
 from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key, quoted
 
 CHUNK_ROWS = 50_000
@@ -438,9 +444,18 @@ class Reader:
         width = len(layout.header)
         names = [f"c{i}" for i in range(width)]
         ragged: list[tuple[int, str, int]] = []
+        # Past the cap of rejected rows the file is refused: stop before collecting more.
+        cap = get_settings().max_rejected_rows
+        seen = [0]
+        first: list[tuple[int, str, int]] = []
 
         def on_invalid(row: Any) -> str:
+            seen[0] += 1
+            if seen[0] > cap:
+                return "error"
             ragged.append((row.number, row.text, row.actual_columns))
+            if len(first) < 3:
+                first.append(ragged[-1])
             return "skip"
 
         self.binary.seek(0)
@@ -499,6 +514,9 @@ class Reader:
                     [self._ragged(layout, n, text, fields) for n, text, fields in ragged],
                 )
         except pa.ArrowInvalid as exc:
+            if seen[0] > cap:
+                shown = [self._ragged(layout, n, text, fields) for n, text, fields in first]
+                raise too_many_rejected(cap, shown) from None
             message = str(exc).splitlines()[0]
             raise FileUnreadable(f"is not a readable CSV file: {message}") from exc
 
@@ -570,7 +588,6 @@ class Reader:
 
     # XLSX --------------------------------------------------------------------------------
     def _open_xlsx(self) -> Layout:
-        from feedback_analytics.config import get_settings
         from feedback_analytics.ingest.workbook import Sheet
 
         self.digest = scan(self.binary, None) if self.verify else ""
