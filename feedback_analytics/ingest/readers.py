@@ -645,22 +645,32 @@ class Reader:
 
     # JSON --------------------------------------------------------------------------------
     def _open_json(self) -> Layout:
+        # The header of a JSON file is the union of its objects' keys: one pass over the array
+        # to collect it (and count the items), a second to read the rows; neither keeps more
+        # than one item and a block of text.
         self.digest = scan(self.binary, self.encoding) if self.verify else ""
-        try:
-            items = json.loads(self._read_text(), object_pairs_hook=_pairs)
-        except json.JSONDecodeError as exc:
-            raise FileUnreadable(
-                f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-            ) from exc
-        except RecursionError:
-            raise FileUnreadable(TOO_DEEP) from None
-        if not isinstance(items, list):
-            raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
-        numbered = list(enumerate(items, start=1))
-        layout = map_header(_union_keys(item for _, item in numbered), self.spec)
-        self.size = len(items)
-        self._chunks = self._json_chunks(iter(numbered), layout)
+        counted = [0]
+
+        def counting() -> Iterator[Any]:
+            for number, item in self._json_items():
+                counted[0] = number
+                yield item
+
+        layout = map_header(_union_keys(counting()), self.spec)
+        self.size = counted[0]
+        self._chunks = self._json_chunks(self._json_items(), layout)
         return layout
+
+    def _json_items(self) -> Iterator[tuple[int, Any]]:
+        """Yield each item of the file's top-level array with its number (from 1), reading the
+        text a block at a time; raise FileUnreadable for text that is not such an array."""
+        self.binary.seek(0)
+        wrapper = io.TextIOWrapper(self.binary, encoding=self.encoding, errors="strict", newline="")
+        try:
+            yield from _array_items(wrapper)
+        finally:
+            if not self.binary.closed:
+                wrapper.detach()
 
     def _open_jsonl(self) -> Layout:
         # The header of a JSON Lines file is the union of its objects' keys: one pass to
@@ -756,13 +766,111 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
 
 
 def _union_keys(items: Iterator[Any]) -> list[str]:
-    """Return every key the objects use, first spelling of each, in order of appearance."""
+    """Return every key the objects use, first spelling of each, in order of appearance; once
+    there are more than MAX_COLUMNS of them, stop (map_header refuses so many)."""
     keys: dict[str, str] = {}
     for item in items:
         if isinstance(item, _Pairs):
             for key, _ in item.pairs:
                 keys.setdefault(normalise_key(key), key)
+            if len(keys) > MAX_COLUMNS:
+                break
     return list(keys.values())
+
+
+# How much of a JSON file's text is read at a time.
+_JSON_BLOCK = 1 << 20
+_SPACE = frozenset(" \t\n\r")
+# Characters after a decoded number that show it ended (more than "e+" and a digit).
+_LOOKAHEAD = 8
+
+
+def _array_items(text: IO[str]) -> Iterator[tuple[int, Any]]:
+    """Yield each item of the JSON array `text` holds, numbered from 1, keeping in memory one
+    item and a block of text; raise FileUnreadable, saying where, for text that is not one
+    JSON array."""
+    decoder = json.JSONDecoder(object_pairs_hook=_pairs)
+    buffer, at, ended = "", 0, False
+    # The lines of text dropped from the buffer, and where the last of them ended (a count
+    # of characters from the start of the text), to say where an error is.
+    lines, line_start, dropped = 0, 0, 0
+
+    def more(size: int = _JSON_BLOCK) -> bool:
+        """Drop what is read from the buffer and add at least `size` characters of text;
+        return False at the end of the text."""
+        nonlocal buffer, at, ended, lines, line_start, dropped
+        if ended:
+            return False
+        block = text.read(max(size, _JSON_BLOCK))
+        if not block:
+            ended = True
+            return False
+        if at:
+            newlines = buffer.count("\n", 0, at)
+            if newlines:
+                lines += newlines
+                line_start = dropped + buffer.rfind("\n", 0, at) + 1
+            dropped += at
+            buffer, at = buffer[at:], 0
+        buffer += block
+        return True
+
+    def skip_space() -> str:
+        """Return the next character that is not white space ("" at the end of the text)."""
+        nonlocal at
+        while True:
+            while at < len(buffer) and buffer[at] in _SPACE:
+                at += 1
+            if at < len(buffer):
+                return buffer[at]
+            if not more():
+                return ""
+
+    def broken(message: str, position: int) -> FileUnreadable:
+        newline = buffer.rfind("\n", 0, position)
+        line = lines + buffer.count("\n", 0, position) + 1
+        column = position - newline if newline >= 0 else dropped + position - line_start + 1
+        return FileUnreadable(f"is not valid JSON: {message} at line {line}, column {column}")
+
+    first = skip_space()
+    if first != "[":
+        raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
+    at += 1
+    number = 0
+    while True:
+        following = skip_space()
+        if following == "]" and number == 0:
+            at += 1
+            break
+        if number:
+            if following == "]":
+                at += 1
+                break
+            if following != ",":
+                raise broken("Expecting ',' delimiter", at)
+            at += 1
+            skip_space()
+        while True:
+            try:
+                item, end = decoder.raw_decode(buffer, at)
+            except json.JSONDecodeError as exc:
+                # Cut short by the end of the buffer, or broken: read on (as much again as the
+                # item so far, so that a long item is decoded a few times, not once a block)
+                # and try again until the text ends.
+                if more(len(buffer) - at):
+                    continue
+                raise broken(exc.msg, exc.pos) from None
+            except RecursionError:
+                raise FileUnreadable(TOO_DEEP) from None
+            # A number near the end of the buffer may go on in the next block ("1." of "1.5"
+            # reads as 1): decoded again with the next block, it is whole.
+            if len(buffer) - end >= _LOOKAHEAD or not more():
+                break
+        at = end
+        number += 1
+        yield number, item
+    if skip_space():
+        raise broken("Extra data", at)
 
 
 class _FrameCells(dict[int, list[Any]]):
