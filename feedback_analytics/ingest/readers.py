@@ -697,7 +697,7 @@ class Reader:
         rows: list[list[Any]] = []
         numbers: list[int] = []
         rejections: list[Rejection] = []
-        done = 0
+        done = chars = 0
         for number, item in items:
             done += 1
             problem, row = self._json_row(layout, item)
@@ -714,11 +714,12 @@ class Reader:
             else:
                 rows.append(row)
                 numbers.append(number)
-            if len(rows) + len(rejections) >= CHUNK_ROWS:
+                chars += sum(map(len, row))
+            if len(rows) + len(rejections) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
                 chunk = self._chunk(layout, rows, numbers, rejections)
                 chunk.progress = chunk.progress or done
                 yield chunk
-                rows, numbers, rejections = [], [], []
+                rows, numbers, rejections, chars = [], [], [], 0
         if rows or rejections:
             chunk = self._chunk(layout, rows, numbers, rejections)
             chunk.progress = chunk.progress or done
