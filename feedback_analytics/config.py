@@ -32,6 +32,14 @@ class Settings(BaseSettings):
             "one mistake repeated, and its rejections would fill memory and the page."
         ),
     )
+    max_import_memory_mb: int = Field(
+        default=2048,
+        gt=0,
+        description=(
+            "Memory a check or import of an upload may use, in MB: the pages run a costly "
+            "upload in a process of its own and end it past this."
+        ),
+    )
     max_xlsx_expanded_mb: int = Field(
         default=1024,
         gt=0,

@@ -76,6 +76,9 @@ class FileResult:
     unreadable: str | None = None
     batch_id: int | None = None
     header: list[str] = field(default_factory=list)
+    # Where every rejected row is kept as a CSV file when `rejections` holds only the first
+    # of them (a check or import run in a process of its own: see ingest/isolated.py).
+    rejects_file: str | None = None
 
     @property
     def errors(self) -> list[RowError]:
