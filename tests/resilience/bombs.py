@@ -57,10 +57,30 @@ def shared_string_xlsx(*, rows: int = 20_000, chars: int = 30_000, cells: int = 
     """Return a workbook written by hand whose sheet has `rows` rows of `cells` cells, every one
     pointing at the same shared string of `chars` characters (the header row names the four
     required columns). Kilobytes on disk; rows * cells * chars characters once expanded."""
-    strings = ["x" * chars, *HEADER]
-    shared = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
-    header = "".join(f'<c t="s"><v>{i + 1}</v></c>' for i in range(len(HEADER)))
     body = ('<row><c t="s"><v>0</v></c>' + '<c t="s"><v>0</v></c>' * (cells - 1) + "</row>") * rows
+    return _workbook(["x" * chars], body)
+
+
+def long_texts_xlsx(*, rows: int = 2_000, chars: int = 30_000, bad: int = 10) -> bytes:
+    """Return a workbook of `rows` valid records whose current_feature is one shared string of
+    `chars` characters (within FEEDBACK_MAX_TEXT_CHARS), the last `bad` of them on a channel
+    that is not one: what a long text repeated in a real export looks like."""
+    body = "".join(
+        f'<row><c t="inlineStr"><is><t>L-{n}</t></is></c>'
+        f'<c t="inlineStr"><is><t>{"fax" if n >= rows - bad else "email"}</t></is></c>'
+        '<c t="inlineStr"><is><t>2026-10-01 09:00</t></is></c><c t="s"><v>0</v></c></row>'
+        for n in range(rows)
+    )
+    return _workbook(["y" * chars], body)
+
+
+def _workbook(strings: list[str], body: str) -> bytes:
+    """Return a workbook of the shared `strings` (the header's names follow them) whose sheet
+    is the header row and the rows of `body`."""
+    strings = [*strings, *HEADER]
+    shared = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+    first = len(strings) - len(HEADER)
+    header = "".join(f'<c t="s"><v>{first + i}</v></c>' for i in range(len(HEADER)))
     sheet = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
         f"<sheetData><row>{header}</row>{body}</sheetData></worksheet>"
@@ -74,7 +94,7 @@ def shared_string_xlsx(*, rows: int = 20_000, chars: int = 30_000, cells: int = 
         archive.writestr(
             "xl/sharedStrings.xml",
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_MAIN}" '
-            f'count="{rows * cells + len(HEADER)}" uniqueCount="{len(strings)}">{shared}</sst>',
+            f'uniqueCount="{len(strings)}">{shared}</sst>',
         )
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     return buffer.getvalue()
