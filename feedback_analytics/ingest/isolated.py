@@ -53,7 +53,8 @@ WATCH_EVERY = 0.1
 # Rejected-rows files older than this are removed when another check starts.
 KEEP_REJECTS_SECONDS = 24 * 3600
 MEMORY_SETTING = "FEEDBACK_MAX_IMPORT_MEMORY_MB"
-_REJECTS_FOLDER = "feedback-rejects"
+# Where the rejected rows of isolated checks are kept for the download, under the app's cache.
+_REJECTS_FOLDER = "rejects"
 
 
 class ImportFailed(RuntimeError):
@@ -147,9 +148,13 @@ def run_isolated(
     with open(folder / "job.pickle", "wb") as out:
         pickle.dump(job, out)
     cap_mb = get_settings().max_import_memory_mb
+    # The child imports this very package, wherever the server was started from.
+    package_root = str(Path(__file__).resolve().parents[2])
+    search_path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
     environment = {
         **os.environ,
         "FEEDBACK_DB_URL": engine.url.render_as_string(hide_password=False),
+        "PYTHONPATH": search_path,
     }
     with open(folder / "stderr.txt", "wb") as errors:
         child = subprocess.Popen(
@@ -258,8 +263,8 @@ def _end_group(child: subprocess.Popen[bytes]) -> None:
 
 def _rejects_path(name: str) -> Path:
     """Return a new file to keep an upload's rejected rows in, removing those kept too long."""
-    folder = Path(tempfile.gettempdir()) / _REJECTS_FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder = Path(get_settings().cache_dir) / _REJECTS_FOLDER
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = time.time()
     for old in folder.iterdir():
         with contextlib.suppress(OSError):
