@@ -140,3 +140,20 @@ def test_a_failure_that_is_not_the_file_s_is_raised_in_one_line(tmp_path: Path) 
         run_upload(engine, "mixed.xlsx", workbook(mixed(1)), actor="test", dry_run=True)
     assert "\n" not in str(failed.value)
     assert "Traceback" not in str(failed.value)
+
+
+def test_a_survey_workbook_is_checked_in_a_child_too(sqlite_engine: Engine) -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["external_id", "score"])
+    sheet.write_row(1, 0, ["NOPE", 4])
+    book.close()
+    outcome = run_upload(
+        sqlite_engine, "s.xlsx", buffer.getvalue(), actor="test", surveys=True, dry_run=True
+    )
+    assert outcome.result is not None
+    [result] = outcome.result.files
+    assert result.rejected == 1
+    assert "no feedback 'NOPE' is stored" in result.rejections[0].reason
+    assert result.rejects_file is not None
