@@ -32,6 +32,35 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(
         default=100_000, gt=0, description="Longest text a record field may hold."
     )
+    max_rejected_rows: int = Field(
+        default=10_000,
+        gt=0,
+        description=(
+            "A file with more rejected rows than this is refused whole: it is the wrong file or "
+            "one mistake repeated, and its rejections would fill memory and the page."
+        ),
+    )
+    max_import_memory_mb: int = Field(
+        default=2048,
+        gt=0,
+        description=(
+            "Memory a check or import of an upload may use, in MB: the pages run a costly "
+            "upload in a process of its own and end it past this."
+        ),
+    )
+    max_xlsx_expanded_mb: int = Field(
+        default=1024,
+        gt=0,
+        description=(
+            "Largest an XLSX workbook may expand to, in MB: its parts once unzipped, and its "
+            "first sheet's text with the shared strings filled in (a few KB can hold gigabytes)."
+        ),
+    )
+    max_xlsx_shared_strings_mb: int = Field(
+        default=512,
+        gt=0,
+        description="Largest shared-strings table of an XLSX workbook, in MB as held in memory.",
+    )
     demo_records: int = Field(default=20_000, ge=0, description="Records `make run` seeds.")
     review_threshold: float = Field(
         default=0.5,

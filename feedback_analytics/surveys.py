@@ -30,13 +30,21 @@ from feedback_analytics.db.models import (
 )
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.ingest.readers import Reader, open_source
-from feedback_analytics.ingest.results import FileResult, FileUnreadable, Rejection, RowError
+from feedback_analytics.ingest.results import (
+    FileResult,
+    FileUnreadable,
+    Rejection,
+    RowError,
+    too_many_rejected,
+)
 from feedback_analytics.ingest.values import (
     CHANNEL_ALIASES,
     FileColumns,
     parse_choice,
     parse_scores,
     parse_timestamps,
+    quoted,
+    shortened,
 )
 
 # A survey tool's export: which feedback (its external id, and the channel when the same id is
@@ -163,7 +171,8 @@ def check_score(score: Any) -> int:
     if isinstance(score, bool) or not isinstance(score, int | float) or score not in SCORES:
         raise SurveyRefused(
             "score",
-            f"{score!r} is not a satisfaction score: give a whole number from 1 to 5",
+            f"{shortened(repr(score))} is not a satisfaction score: give a whole number from 1 "
+            "to 5",
             score=score,
         )
     return int(score)
@@ -355,6 +364,8 @@ def import_surveys(
                     rejections.sort(key=lambda r: r.row)
                     result.rejections.extend(rejections)
                     result.rejected += len(rejections)
+                    if result.rejected > get_settings().max_rejected_rows:
+                        raise too_many_rejected(get_settings().max_rejected_rows, result.rejections)
                 if batch is not None:
                     _finish_batch(session, batch, result)
                     record_event(
@@ -491,7 +502,7 @@ def _match(
         where = f" for the channel {row.channel}" if row.channel else ""
         refuse(
             "external_id",
-            f"no feedback '{row.external_id}' is stored{where}: check the id, or import the "
+            f"no feedback {quoted(row.external_id)} is stored{where}: check the id, or import the "
             "feedback first",
         )
         return
@@ -499,7 +510,8 @@ def _match(
         channels = ", ".join(sorted(r.channel for r in candidates))
         refuse(
             "channel",
-            f"'{row.external_id}' is stored for {channels}: add a channel column saying which",
+            f"{quoted(row.external_id)} is stored for {channels}: add a channel column saying "
+            "which",
         )
         return
     record = candidates[0]

@@ -5,7 +5,7 @@ import streamlit as st
 
 from feedback_analytics import ui
 from feedback_analytics.i18n import format_number, t
-from feedback_analytics.ingest import KINDS, FileUnreadable
+from feedback_analytics.ingest import KINDS
 from feedback_analytics.ui import importing
 
 lang = ui.current_language()
@@ -52,19 +52,18 @@ if done is not None:
     st.info(t("import.next", lang), icon=":material/info:")
     st.stop()
 
-try:
-    preview = importing.preview_of(upload)
-except FileUnreadable as exc:
+examined = importing.examine(upload, lang)
+if examined.preview is None or examined.result is None:
     st.error(t("import.unreadable", lang), icon=":material/error:")
-    st.code(str(exc), language=None, wrap_lines=True)
+    st.code(examined.unreadable, language=None, wrap_lines=True)
     st.stop()
 st.header(t("import.preview", lang))
 caption = "import.preview_caption" if upload.kind == "records" else "import.preview_converted"
-st.caption(t(caption, lang, rows=format_number(len(preview), lang)))
-ui.show_raw_table(preview)
+st.caption(t(caption, lang, rows=format_number(len(examined.preview), lang)))
+ui.show_raw_table(examined.preview)
 
 st.header(t("import.check", lang))
-checked = importing.check(upload, lang)
+checked = examined.result.files[0]
 importing.show_check(checked, upload, lang, key="import_rejections_check")
 
 if checked.inserted + checked.updated + checked.unchanged == 0:

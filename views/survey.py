@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from feedback_analytics import privacy, store, surveys, ui
 from feedback_analytics.db import Feedback
 from feedback_analytics.i18n import format_datetime, t
-from feedback_analytics.ingest import FileResult, run_survey_import
+from feedback_analytics.ingest import FileResult
 from feedback_analytics.ui import importing
 
 lang = ui.current_language()
@@ -206,15 +206,11 @@ with upload_tab:
             st.stop()
 
         def run(dry_run: bool) -> FileResult:
-            return run_survey_import(
-                engine,
-                [(upload.name, upload.data)],
-                actor=viewer.actor,
-                encoding=upload.encoding,
-                replace=replace_all,
-                dry_run=dry_run,
-                origin="app",
-            ).files[0]
+            outcome = importing.run(
+                upload, lang, dry_run=dry_run, surveys=True, replace=replace_all
+            )
+            assert outcome.result is not None  # set unless a preview is asked for
+            return outcome.result.files[0]
 
         kept = st.session_state.get("survey_checked")
         if kept is None or kept[0] != key:

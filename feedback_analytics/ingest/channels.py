@@ -113,7 +113,7 @@ from feedback_analytics.ingest.readers import (
     unused_names,
 )
 from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
-from feedback_analytics.ingest.values import CONTACT, FEEDBACK_TEXTS, MAX_EXTERNAL_ID
+from feedback_analytics.ingest.values import CONTACT, FEEDBACK_TEXTS, MAX_EXTERNAL_ID, quoted
 
 KINDS: tuple[str, ...] = ("records", "email", "hotline", "web_form")
 EMAIL_SUFFIXES = (".eml", ".mbox")
@@ -607,7 +607,7 @@ def _hotline_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
         if name in positions:
             raise FileUnreadable(
                 f"the call log has two columns for the same thing: "
-                f"'{header[positions[name]].strip()}' and '{title.strip()}' (columns "
+                f"{quoted(header[positions[name]].strip())} and {quoted(title.strip())} (columns "
                 f"{positions[name] + 1} and {index + 1}): keep one of them"
             )
         positions[name] = index

@@ -41,8 +41,10 @@ from feedback_analytics.ingest.results import (
     ImportResult,
     Rejection,
     RowError,
+    too_many_rejected,
 )
 from feedback_analytics.ingest.validate import Problems, check_order, parse_chunk
+from feedback_analytics.ingest.values import quoted, shortened
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -306,10 +308,14 @@ def _import(
 def _keep_rejections(
     connection: Any, result: FileResult, rejections: list[Rejection], *, batch_id: int | None
 ) -> None:
-    """Count rejected rows in the result and, unless a dry run (no batch), store them."""
+    """Count rejected rows in the result and, unless a dry run (no batch), store them; raise
+    FileUnreadable once the file has more than max_rejected_rows of them."""
     rejections.sort(key=lambda r: r.row)
     result.rejections.extend(rejections)
     result.rejected += len(rejections)
+    cap = get_settings().max_rejected_rows
+    if result.rejected > cap:
+        raise too_many_rejected(cap, result.rejections)
     if batch_id is not None and rejections:
         connection.execute(
             _REJECTED_ROWS.insert(),
@@ -527,8 +533,8 @@ def _check_repeats(
                     file,
                     int(cast(int, row)),
                     "external_id",
-                    f"'{key[1]}' on channel {key[0]} repeats row {first} of this file: "
-                    "give each record its own external_id or remove the repeat",
+                    f"{quoted(key[1])} on channel {shortened(key[0], 20)} repeats row {first} of "
+                    "this file: give each record its own external_id or remove the repeat",
                 )
             )
 

@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -23,10 +24,19 @@ from typing import IO, Any, cast
 import pandas as pd
 import pyarrow as pa
 
-from feedback_analytics.ingest.results import FileUnreadable, Rejection, RowError
-from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key
+from feedback_analytics.config import get_settings
+from feedback_analytics.ingest.results import (
+    FileUnreadable,
+    Rejection,
+    RowError,
+    too_many_rejected,
+)
+from feedback_analytics.ingest.values import RECORD_FILE, FileColumns, normalise_key, quoted
 
 CHUNK_ROWS = 50_000
+# A chunk holds at most about this many characters of text too: a workbook's cells may all
+# point at one long shared string, and a row of long cells is megabytes.
+CHUNK_CHARS = 32 << 20
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -254,8 +264,8 @@ def map_header(header: list[Any], spec: FileColumns = RECORD_FILE) -> Layout:
             continue
         if key in seen:
             raise FileUnreadable(
-                f"the header repeats the column '{name.strip()}' (columns {seen[key] + 1} and "
-                f"{index + 1}): keep one of them"
+                f"the header repeats the column {quoted(name.strip())} (columns {seen[key] + 1} "
+                f"and {index + 1}): keep one of them"
             )
         seen[key] = index
         if key in spec.names:
@@ -290,7 +300,9 @@ def _ignored_columns(unnamed: list[int], ignored: list[str], spec: FileColumns) 
             f"{len(unnamed) - _NAMED_IGNORED:,} more)"
         )
     if len(ignored) <= _NAMED_IGNORED:
-        warnings += [f"column '{name}' is not a {spec.what} and was ignored" for name in ignored]
+        warnings += [
+            f"column {quoted(name)} is not a {spec.what} and was ignored" for name in ignored
+        ]
     else:
         warnings.append(
             f"{len(ignored):,} columns are not {spec.what}s and were ignored: {_first(ignored)}"
@@ -302,12 +314,12 @@ def unused_names(names: list[str], what: str) -> list[str]:
     """Return the warnings for the named parts of a file that are not read (`what` says what
     they are: "call-log column"): one per name, or one for many that names the first few."""
     if len(names) <= _NAMED_IGNORED:
-        return [f"{what} '{name}' is not used and was ignored" for name in names]
+        return [f"{what} {quoted(name)} is not used and was ignored" for name in names]
     return [f"{len(names):,} {what}s are not used and were ignored: {_first(names)}"]
 
 
 def _first(names: list[str]) -> str:
-    shown = ", ".join(f"'{name}'" for name in names[:_NAMED_IGNORED])
+    shown = ", ".join(quoted(name) for name in names[:_NAMED_IGNORED])
     return f"{shown} and {len(names) - _NAMED_IGNORED:,} more"
 
 
@@ -432,9 +444,18 @@ class Reader:
         width = len(layout.header)
         names = [f"c{i}" for i in range(width)]
         ragged: list[tuple[int, str, int]] = []
+        # Past the cap of rejected rows the file is refused: stop before collecting more.
+        cap = get_settings().max_rejected_rows
+        seen = [0]
+        first: list[tuple[int, str, int]] = []
 
         def on_invalid(row: Any) -> str:
+            seen[0] += 1
+            if seen[0] > cap:
+                return "error"
             ragged.append((row.number, row.text, row.actual_columns))
+            if len(first) < 3:
+                first.append(ragged[-1])
             return "skip"
 
         self.binary.seek(0)
@@ -493,6 +514,9 @@ class Reader:
                     [self._ragged(layout, n, text, fields) for n, text, fields in ragged],
                 )
         except pa.ArrowInvalid as exc:
+            if seen[0] > cap:
+                shown = [self._ragged(layout, n, text, fields) for n, text, fields in first]
+                raise too_many_rejected(cap, shown) from None
             message = str(exc).splitlines()[0]
             raise FileUnreadable(f"is not a readable CSV file: {message}") from exc
 
@@ -564,61 +588,89 @@ class Reader:
 
     # XLSX --------------------------------------------------------------------------------
     def _open_xlsx(self) -> Layout:
-        from python_calamine import CalamineWorkbook
+        from feedback_analytics.ingest.workbook import Sheet
 
         self.digest = scan(self.binary, None) if self.verify else ""
-        try:
-            workbook = CalamineWorkbook.from_filelike(self.binary)
-            sheet = workbook.get_sheet_by_index(0)
-            table = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise FileUnreadable(
-                f"is not a readable XLSX workbook ({str(exc).splitlines()[0][:200]}): "
-                "open it in a spreadsheet program and save it again as .xlsx"
-            ) from exc
-        while table and all(cell_text(c).strip() == "" for c in table[-1]):
-            table.pop()
-        if not table:
+        settings = get_settings()
+        sheet = Sheet(
+            self.binary,
+            max_expanded_mb=settings.max_xlsx_expanded_mb,
+            max_shared_strings_mb=settings.max_xlsx_shared_strings_mb,
+        )
+        self.size = sheet.size
+        blocks = sheet.rows()
+        first = next(blocks, [])
+        if not first:
             raise FileUnreadable("the first sheet is empty: put the header in row 1")
-        header = [cell_text(c) for c in table[0]]
+        number, cells = first[0]
+        header = [cell_text(c) for c in cells] if number == 1 else []
         layout = map_header(header, self.spec)
-        self._chunks = self._xlsx_chunks(table[1:], layout)
+        self._chunks = self._xlsx_chunks(sheet, first[1:] if number == 1 else first, blocks, layout)
         return layout
 
-    def _xlsx_chunks(self, table: list[list[Any]], layout: Layout) -> Iterator[Chunk]:
+    def _xlsx_chunks(
+        self,
+        sheet: Any,
+        first: list[tuple[int, list[Any]]],
+        blocks: Iterator[list[tuple[int, list[Any]]]],
+        layout: Layout,
+    ) -> Iterator[Chunk]:
+        """Yield the sheet's rows in chunks of at most CHUNK_ROWS rows and CHUNK_CHARS
+        characters of text; rows of empty cells are left out."""
         width = len(layout.header)
-        for start in range(0, len(table), CHUNK_ROWS):
-            rows, numbers = [], []
-            for offset, record in enumerate(table[start : start + CHUNK_ROWS]):
-                texts = [cell_text(c) for c in record][:width]
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        chars = 0
+        for block in itertools.chain([first], blocks):
+            for number, record in block:
+                texts = [cell_text(c) for c in record]
                 texts += [""] * (width - len(texts))
                 if all(t.strip() == "" for t in texts):
                     continue
                 rows.append(texts)
-                numbers.append(start + offset + 2)
-            chunk = self._chunk(layout, rows, numbers, [])
-            chunk.progress = min(start + CHUNK_ROWS, len(table))
-            yield chunk
-        self.size = len(table)
+                numbers.append(number)
+                chars += sum(map(len, texts))
+                if len(rows) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
+                    yield self._xlsx_chunk(layout, rows, numbers, sheet.done)
+                    rows, numbers, chars = [], [], 0
+        if rows:
+            yield self._xlsx_chunk(layout, rows, numbers, sheet.size)
+
+    def _xlsx_chunk(
+        self, layout: Layout, rows: list[list[str]], numbers: list[int], done: int
+    ) -> Chunk:
+        chunk = self._chunk(layout, rows, numbers, [])
+        chunk.progress = done
+        return chunk
 
     # JSON --------------------------------------------------------------------------------
     def _open_json(self) -> Layout:
+        # The header of a JSON file is the union of its objects' keys: one pass over the array
+        # to collect it (and count the items), a second to read the rows; neither keeps more
+        # than one item and a block of text.
         self.digest = scan(self.binary, self.encoding) if self.verify else ""
-        try:
-            items = json.loads(self._read_text(), object_pairs_hook=_pairs)
-        except json.JSONDecodeError as exc:
-            raise FileUnreadable(
-                f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-            ) from exc
-        except RecursionError:
-            raise FileUnreadable(TOO_DEEP) from None
-        if not isinstance(items, list):
-            raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
-        numbered = list(enumerate(items, start=1))
-        layout = map_header(_union_keys(item for _, item in numbered), self.spec)
-        self.size = len(items)
-        self._chunks = self._json_chunks(iter(numbered), layout)
+        counted = [0]
+
+        def counting() -> Iterator[Any]:
+            for number, item in self._json_items():
+                counted[0] = number
+                yield item
+
+        layout = map_header(_union_keys(counting()), self.spec)
+        self.size = counted[0]
+        self._chunks = self._json_chunks(self._json_items(), layout)
         return layout
+
+    def _json_items(self) -> Iterator[tuple[int, Any]]:
+        """Yield each item of the file's top-level array with its number (from 1), reading the
+        text a block at a time; raise FileUnreadable for text that is not such an array."""
+        self.binary.seek(0)
+        wrapper = io.TextIOWrapper(self.binary, encoding=self.encoding, errors="strict", newline="")
+        try:
+            yield from _array_items(wrapper)
+        finally:
+            if not self.binary.closed:
+                wrapper.detach()
 
     def _open_jsonl(self) -> Layout:
         # The header of a JSON Lines file is the union of its objects' keys: one pass to
@@ -645,7 +697,7 @@ class Reader:
         rows: list[list[Any]] = []
         numbers: list[int] = []
         rejections: list[Rejection] = []
-        done = 0
+        done = chars = 0
         for number, item in items:
             done += 1
             problem, row = self._json_row(layout, item)
@@ -662,11 +714,12 @@ class Reader:
             else:
                 rows.append(row)
                 numbers.append(number)
-            if len(rows) + len(rejections) >= CHUNK_ROWS:
+                chars += sum(map(len, row))
+            if len(rows) + len(rejections) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
                 chunk = self._chunk(layout, rows, numbers, rejections)
                 chunk.progress = chunk.progress or done
                 yield chunk
-                rows, numbers, rejections = [], [], []
+                rows, numbers, rejections, chars = [], [], [], 0
         if rows or rejections:
             chunk = self._chunk(layout, rows, numbers, rejections)
             chunk.progress = chunk.progress or done
@@ -714,13 +767,111 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
 
 
 def _union_keys(items: Iterator[Any]) -> list[str]:
-    """Return every key the objects use, first spelling of each, in order of appearance."""
+    """Return every key the objects use, first spelling of each, in order of appearance; once
+    there are more than MAX_COLUMNS of them, stop (map_header refuses so many)."""
     keys: dict[str, str] = {}
     for item in items:
         if isinstance(item, _Pairs):
             for key, _ in item.pairs:
                 keys.setdefault(normalise_key(key), key)
+            if len(keys) > MAX_COLUMNS:
+                break
     return list(keys.values())
+
+
+# How much of a JSON file's text is read at a time.
+_JSON_BLOCK = 1 << 20
+_SPACE = frozenset(" \t\n\r")
+# Characters after a decoded number that show it ended (more than "e+" and a digit).
+_LOOKAHEAD = 8
+
+
+def _array_items(text: IO[str]) -> Iterator[tuple[int, Any]]:
+    """Yield each item of the JSON array `text` holds, numbered from 1, keeping in memory one
+    item and a block of text; raise FileUnreadable, saying where, for text that is not one
+    JSON array."""
+    decoder = json.JSONDecoder(object_pairs_hook=_pairs)
+    buffer, at, ended = "", 0, False
+    # The lines of text dropped from the buffer, and where the last of them ended (a count
+    # of characters from the start of the text), to say where an error is.
+    lines, line_start, dropped = 0, 0, 0
+
+    def more(size: int = _JSON_BLOCK) -> bool:
+        """Drop what is read from the buffer and add at least `size` characters of text;
+        return False at the end of the text."""
+        nonlocal buffer, at, ended, lines, line_start, dropped
+        if ended:
+            return False
+        block = text.read(max(size, _JSON_BLOCK))
+        if not block:
+            ended = True
+            return False
+        if at:
+            newlines = buffer.count("\n", 0, at)
+            if newlines:
+                lines += newlines
+                line_start = dropped + buffer.rfind("\n", 0, at) + 1
+            dropped += at
+            buffer, at = buffer[at:], 0
+        buffer += block
+        return True
+
+    def skip_space() -> str:
+        """Return the next character that is not white space ("" at the end of the text)."""
+        nonlocal at
+        while True:
+            while at < len(buffer) and buffer[at] in _SPACE:
+                at += 1
+            if at < len(buffer):
+                return buffer[at]
+            if not more():
+                return ""
+
+    def broken(message: str, position: int) -> FileUnreadable:
+        newline = buffer.rfind("\n", 0, position)
+        line = lines + buffer.count("\n", 0, position) + 1
+        column = position - newline if newline >= 0 else dropped + position - line_start + 1
+        return FileUnreadable(f"is not valid JSON: {message} at line {line}, column {column}")
+
+    first = skip_space()
+    if first != "[":
+        raise FileUnreadable("a JSON file must hold an array of objects ([{...}, {...}])")
+    at += 1
+    number = 0
+    while True:
+        following = skip_space()
+        if following == "]" and number == 0:
+            at += 1
+            break
+        if number:
+            if following == "]":
+                at += 1
+                break
+            if following != ",":
+                raise broken("Expecting ',' delimiter", at)
+            at += 1
+            skip_space()
+        while True:
+            try:
+                item, end = decoder.raw_decode(buffer, at)
+            except json.JSONDecodeError as exc:
+                # Cut short by the end of the buffer, or broken: read on (as much again as the
+                # item so far, so that a long item is decoded a few times, not once a block)
+                # and try again until the text ends.
+                if more(len(buffer) - at):
+                    continue
+                raise broken(exc.msg, exc.pos) from None
+            except RecursionError:
+                raise FileUnreadable(TOO_DEEP) from None
+            # A number near the end of the buffer may go on in the next block ("1." of "1.5"
+            # reads as 1): decoded again with the next block, it is whole.
+            if len(buffer) - end >= _LOOKAHEAD or not more():
+                break
+        at = end
+        number += 1
+        yield number, item
+    if skip_space():
+        raise broken("Extra data", at)
 
 
 class _FrameCells(dict[int, list[Any]]):

@@ -44,6 +44,23 @@ class Rejection:
         return "; ".join(f"{e.column}: {e.reason}" if e.column else e.reason for e in self.errors)
 
 
+REJECTED_SETTING = "FEEDBACK_MAX_REJECTED_ROWS"
+# How many of the first rejections the refusal of a file of too many quotes.
+_QUOTED_REJECTIONS = 3
+
+
+def too_many_rejected(cap: int, first: list[Rejection]) -> FileUnreadable:
+    """Return the refusal of a file with more than `cap` rejected rows, naming the cap, the
+    setting that raises it and the first rejections (whose reasons say what to fix)."""
+    shown = "; ".join(f"row {r.row}: {r.reason}" for r in first[:_QUOTED_REJECTIONS])
+    return FileUnreadable(
+        f"is refused: more than {cap:,} of its rows are rejected (the cap max_rejected_rows; "
+        f"raise it with {REJECTED_SETTING}). A file this broken is usually the wrong file or one "
+        f"mistake repeated: fix what its rejected rows have in common and import it again. "
+        f"The first: {shown}"
+    )
+
+
 @dataclass
 class FileResult:
     """The outcome of importing one file (one batch)."""
@@ -59,6 +76,9 @@ class FileResult:
     unreadable: str | None = None
     batch_id: int | None = None
     header: list[str] = field(default_factory=list)
+    # Where every rejected row is kept as a CSV file when `rejections` holds only the first
+    # of them (a check or import run in a process of its own: see ingest/isolated.py).
+    rejects_file: str | None = None
 
     @property
     def errors(self) -> list[RowError]:

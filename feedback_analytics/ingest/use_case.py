@@ -12,7 +12,7 @@ reworded records, and the dashboard's facts snapshot, when one is kept, is broug
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,11 @@ from feedback_analytics.ingest.channels import detect_kind
 from feedback_analytics.ingest.pipeline import BeforeCommit, Progress, import_source
 from feedback_analytics.ingest.results import FileResult, ImportResult
 
-# A file to import: its path, or the name and contents of an upload.
-ImportFile = Path | tuple[str, bytes]
+# A file to import: its path, or the name and contents of an upload (or the name it was
+# uploaded as and where it is kept).
+ImportFile = Path | tuple[str, bytes] | tuple[str, Path]
+# Told of each file's outcome once it is written (committed) or checked, before what follows.
+FileDone = Callable[[FileResult], None]
 # How many of a call's files an audit event names, and how much of each name.
 AUDITED_FILES = 50
 AUDITED_NAME_CHARS = 200
@@ -43,12 +46,14 @@ def run_import(
     dry_run: bool = False,
     origin: str = "cli",
     progress: Progress | None = None,
+    file_done: FileDone | None = None,
 ) -> ImportResult:
     """Import each file as its own audited batch, then categorise and refresh what follows;
     return the outcome of every file and of the categorisation.
 
     Every file is of `kind` (channels.KINDS); with None, each file's kind follows its name
     (detect_kind). `actor` is who the audit log names. A dry run writes nothing at all.
+    `file_done` hears of each file's outcome as soon as it is committed (or checked).
     """
     names = [_name(file) for file in files]
     kinds = [kind or detect_kind(name) for name in names]
@@ -71,6 +76,8 @@ def run_import(
                 before_commit=_audit_import(actor, kind=file_kind, call=call),
             )
         )
+        if file_done is not None:
+            file_done(result.files[-1])
     if dry_run or not (result.total("inserted") or result.total("updated")):
         return result
     _categorise(engine, result)
@@ -87,10 +94,11 @@ def run_survey_import(
     replace: bool = False,
     dry_run: bool = False,
     origin: str = "cli",
+    file_done: FileDone | None = None,
 ) -> ImportResult:
     """Import each survey results file as its own audited batch (surveys.import_surveys writes
     the event in the batch's transaction), then refresh the snapshot; return every file's
-    outcome."""
+    outcome (`file_done` hears of each as soon as it is committed or checked)."""
     from feedback_analytics.surveys import import_surveys
 
     result = ImportResult()
@@ -107,6 +115,8 @@ def run_survey_import(
                 origin=origin,
             )
         )
+        if file_done is not None:
+            file_done(result.files[-1])
     if not dry_run and (result.total("inserted") or result.total("updated")):
         refresh_snapshot(engine)
     return result

@@ -63,6 +63,9 @@ TEXTS: tuple[str, ...] = (
     "satisfaction_comment",
 )
 MAX_EXTERNAL_ID = 200
+# A reason quotes at most this many characters of a bad value: enough to find it in the file,
+# never the whole of a cell that may be megabytes long (and repeated on every row).
+QUOTED_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,18 @@ def normalise_key(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+def shortened(value: object, limit: int = QUOTED_CHARS) -> str:
+    """Return a value as text cut to its first `limit` characters and an ellipsis when it is
+    longer."""
+    text = "" if value is None else str(value)
+    return f"{text[:limit]}…" if len(text) > limit else text
+
+
+def quoted(value: object, limit: int = QUOTED_CHARS) -> str:
+    """Return a value as a reason quotes it: in single quotes, shortened (`shortened`)."""
+    return f"'{shortened(value, limit)}'"
+
+
 def parse_choice(
     cells: pd.Series, aliases: dict[str, str], *, what: str
 ) -> tuple[pd.Series, pd.Series]:
@@ -137,7 +152,7 @@ def parse_choice(
     allowed = ", ".join(dict.fromkeys(aliases.values()))
     bad = (keys != "") & values.isna()
     reasons: pd.Series = pd.Series("", index=cells.index, dtype=object)
-    reasons[bad] = [f"'{c}' is not a {what}: use one of {allowed}" for c in cells[bad]]
+    reasons[bad] = [f"{quoted(c)} is not a {what}: use one of {allowed}" for c in cells[bad]]
     return values, reasons
 
 
@@ -164,7 +179,7 @@ def parse_timestamps(
     parsed = parsed.where(parsed.dt.year.between(1900, 2200))
     result[filled] = parsed
     bad = filled & result.isna()
-    reasons[bad] = [f"'{c}' is not a date and time: {TIMESTAMP_HELP}" for c in cells[bad]]
+    reasons[bad] = [f"{quoted(c)} is not a date and time: {TIMESTAMP_HELP}" for c in cells[bad]]
     return result, reasons
 
 
@@ -223,6 +238,7 @@ def parse_scores(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     reasons: pd.Series = pd.Series("", index=cells.index, dtype=object)
     bad = (text != "") & ~good
     reasons[bad] = [
-        f"'{c}' is not a satisfaction score: write a whole number from 1 to 5" for c in text[bad]
+        f"{quoted(c)} is not a satisfaction score: write a whole number from 1 to 5"
+        for c in text[bad]
     ]
     return scores, reasons

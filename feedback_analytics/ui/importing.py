@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -15,11 +17,12 @@ from feedback_analytics.i18n import format_number, t
 from feedback_analytics.ingest import (
     FileResult,
     detect_kind,
-    read_preview,
     rejects_to_csv,
-    run_import,
 )
+from feedback_analytics.ingest.isolated import ImportFailed, Outcome, run_upload
+from feedback_analytics.ingest.pipeline import Progress
 from feedback_analytics.ingest.readers import FORMATS
+from feedback_analytics.ingest.values import shortened
 from feedback_analytics.ui.data import clear_cached_data, get_engine
 from feedback_analytics.ui.session import log_event, require_viewer
 from feedback_analytics.ui.tables import show_table
@@ -35,6 +38,10 @@ _CHANNEL_FORMATS = {"hotline": "csv", "web_form": "json"}
 AUTO = "auto"
 ENCODINGS = (AUTO, "utf-8", "utf-16", "windows-1258", "cp1252", "latin-1")
 PREVIEW_ROWS = 20
+# What the page sends the browser of a file: a preview cell's first characters, and the first
+# problems of the rejected rows (the download holds every rejected row).
+PREVIEW_CHARS = 200
+SHOWN_PROBLEMS = 200
 REJECTION_COLUMNS = ("row", "column", "reason")
 
 # What each count of a result is called: after a dry run, and after the import itself.
@@ -105,35 +112,56 @@ def upload_of(uploaded: UploadedFile | None, encoding: str, kind: str = "records
     )
 
 
-def preview_of(upload: Upload) -> pd.DataFrame:
-    """Return the first rows of the file as read, a channel file's as converted (raises
-    FileUnreadable)."""
-    return read_preview(
-        upload.data,
-        file_name=upload.name,
-        kind=upload.kind,
-        encoding=upload.encoding,
-        rows=PREVIEW_ROWS,
-    )
+def run(
+    upload: Upload,
+    lang: str,
+    *,
+    dry_run: bool,
+    surveys: bool = False,
+    replace: bool = False,
+    progress: Progress | None = None,
+    preview_rows: int = 0,
+) -> Outcome:
+    """Return the outcome of checking (`dry_run`) or importing the upload, with a preview of its
+    first `preview_rows` rows when asked: in a process of its own when it could be costly
+    (ingest/isolated.py). A failure other than the file's (the database) is shown, and the
+    page stops."""
+    try:
+        return run_upload(
+            get_engine(),
+            upload.name,
+            upload.data,
+            actor=require_viewer().actor,
+            surveys=surveys,
+            kind=None if surveys else upload.kind,
+            encoding=upload.encoding,
+            dry_run=dry_run,
+            replace=replace,
+            origin="app",
+            progress=progress,
+            preview_rows=preview_rows,
+        )
+    except (SQLAlchemyError, DatabaseUnavailable, ImportFailed) as exc:
+        st.error(t("import.failed", lang))
+        st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        st.stop()
 
 
-def check(upload: Upload, lang: str) -> FileResult:
-    """Return what importing the upload would do, from a dry run kept for this upload."""
+def examine(upload: Upload, lang: str) -> Outcome:
+    """Return the upload's preview (its first rows as read, a channel file's as converted, each
+    text cut to its first PREVIEW_CHARS characters) and what importing it would do, or why it
+    cannot be read: from one dry run, kept for this upload."""
     kept = st.session_state.get(_CHECKED)
     if kept is not None and kept[0] == upload.key:
-        return kept[1]
+        return cast(Outcome, kept[1])
     with st.spinner(t("import.checking", lang)):
-        result = run_import(
-            get_engine(),
-            [(upload.name, upload.data)],
-            actor=require_viewer().actor,
-            kind=upload.kind,
-            encoding=upload.encoding,
-            dry_run=True,
-            origin="app",
-        ).files[0]
-    st.session_state[_CHECKED] = (upload.key, result)
-    return result
+        outcome = run(upload, lang, dry_run=True, preview_rows=PREVIEW_ROWS)
+    if outcome.preview is not None:
+        outcome.preview = outcome.preview.map(
+            lambda cell: shortened(cell, PREVIEW_CHARS) if isinstance(cell, str) else cell
+        )
+    st.session_state[_CHECKED] = (upload.key, outcome)
+    return outcome
 
 
 def imported(upload: Upload) -> FileResult | None:
@@ -156,20 +184,14 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
             shown = percent
             bar.progress(percent / 100, text=t("import.progress", lang, percent=percent))
 
-    try:
-        outcome = run_import(
-            get_engine(),
-            [(upload.name, upload.data)],
-            actor=require_viewer().actor,
-            kind=upload.kind,
-            encoding=upload.encoding,
-            origin="app",
-            progress=report,
-        )
-    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+    outcome = run(upload, lang, dry_run=False, progress=report).result
+    assert outcome is not None  # only a preview can leave it unset
+    if outcome.files[0].unreadable:
+        # The file passed its check, but its import was stopped (the memory cap): nothing of it
+        # was stored, and the check stands for another try.
         bar.empty()
         st.error(t("import.failed", lang))
-        st.code(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        st.code(outcome.files[0].unreadable, language=None, wrap_lines=True)
         st.stop()
     if outcome.not_categorised:
         st.warning(escape_markdown(outcome.not_categorised), icon=":material/warning:")
@@ -181,15 +203,16 @@ def import_with_progress(upload: Upload, lang: str) -> FileResult:
     return result
 
 
-def rejection_table(result: FileResult) -> pd.DataFrame:
-    """Return one row per problem of each rejected row: row number, column, reason."""
+def rejection_table(result: FileResult, limit: int = SHOWN_PROBLEMS) -> pd.DataFrame:
+    """Return one row per problem of the rejected rows, the first `limit` of them: row number,
+    column, reason."""
+    problems = (
+        (error.row, error.column or "", error.reason)
+        for rejection in result.rejections
+        for error in rejection.errors
+    )
     return pd.DataFrame(
-        [
-            (error.row, error.column or "", error.reason)
-            for rejection in result.rejections
-            for error in rejection.errors
-        ],
-        columns=list(REJECTION_COLUMNS),
+        list(itertools.islice(problems, limit)), columns=list(REJECTION_COLUMNS)
     ).astype({"row": "Int64"})
 
 
@@ -201,6 +224,13 @@ def rejections_download(result: FileResult, upload: Upload, lang: str, *, key: s
         log_event(
             viewer, "download", {"what": f"rejected rows of {upload.name[:200]}", "format": "csv"}
         )
+        # Built only when asked for: from the file the isolated check kept, else from the
+        # result (a small file checked in this process holds all its rejected rows).
+        if result.rejects_file is not None:
+            try:
+                return Path(result.rejects_file).read_bytes()
+            except OSError:
+                pass  # removed since (kept for a day): what the result holds
         return rejects_to_csv(result)
 
     st.download_button(
@@ -227,7 +257,17 @@ def show_rejections(result: FileResult, upload: Upload, lang: str, *, key: str) 
         return
     st.subheader(t("import.rejections", lang))
     st.caption(t("import.rejections_caption", lang))
-    show_table(rejection_table(result), lang)
+    table = rejection_table(result)
+    if len(table) >= SHOWN_PROBLEMS or len(result.rejections) < result.rejected:
+        st.caption(
+            t(
+                "import.rejections_shown",
+                lang,
+                shown=format_number(len(table), lang),
+                rows=format_number(result.rejected, lang),
+            )
+        )
+    show_table(table, lang)
     rejections_download(result, upload, lang, key=key)
 
 

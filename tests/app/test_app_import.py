@@ -11,9 +11,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from feedback_analytics.config import get_settings
 from feedback_analytics.db import Feedback
 from feedback_analytics.ingest import FileResult, Rejection, RowError
-from feedback_analytics.ui.importing import REJECTION_COLUMNS, rejection_table
+from feedback_analytics.ui.importing import (
+    PREVIEW_CHARS,
+    REJECTION_COLUMNS,
+    SHOWN_PROBLEMS,
+    rejection_table,
+)
+from tests.resilience import bombs
 
 HEADER = "external_id,channel,received_at,current_feature,proposal,customer_name\n"
 # Two good rows, two bad ones; customer text that markdown or HTML would change.
@@ -202,3 +209,67 @@ def test_rejection_table(rejections: list[Rejection], expected: list[tuple[objec
     table = rejection_table(FileResult("f.csv", rejections=rejections))
     assert list(table.columns) == list(REJECTION_COLUMNS)
     assert list(table.itertuples(index=False, name=None)) == expected
+
+
+def test_rejection_table_holds_at_most_the_first_problems() -> None:
+    rejections = [
+        Rejection(n, {}, [RowError("f.csv", n, "channel", "bad"), RowError("f.csv", n, None, "x")])
+        for n in range(2, 300)
+    ]
+    table = rejection_table(FileResult("f.csv", rejections=rejections), limit=5)
+    assert list(table["row"]) == [2, 2, 3, 3, 4]
+
+
+def test_many_rejections_show_the_first_problems_and_the_download_holds_all(
+    import_page: AppTest,
+) -> None:
+    bad = "".join(f"B-{i},fax,2026-10-01,Router,,\n" for i in range(300))
+    upload(import_page, "many.csv", (HEADER + "A-1,email,2026-10-01,Router,,\n" + bad).encode())
+    assert metric(import_page, "Would reject") == "300"
+    assert len(import_page.dataframe[1].value) == SHOWN_PROBLEMS
+    assert (
+        "Showing the first 200 problems of the 300 rejected rows; the download holds every "
+        "rejected row." in [caption.value for caption in import_page.caption]
+    )
+    assert import_page.get("download_button")[0].label == "Download the rejected rows (CSV)"
+
+
+def test_a_long_cell_reaches_the_browser_as_its_first_characters(import_page: AppTest) -> None:
+    long = "Router " * 5_000  # 35,000 characters
+    content = (HEADER + f"A-1,{long},2026-10-01,{long},,\n").encode()
+    upload(import_page, "long.csv", content)
+    cell = import_page.dataframe[0].value["current_feature"].iloc[0]
+    assert cell == long[:PREVIEW_CHARS] + "…"
+    [reason] = import_page.dataframe[1].value["reason"]
+    assert reason.startswith("'" + long[:50] + "…' is not a channel")
+    assert len(reason) < 200
+
+
+def test_a_workbook_bomb_is_refused_naming_the_cap(
+    import_page: AppTest, store_engine: Engine
+) -> None:
+    upload(import_page, "bomb.xlsx", bombs.shared_string_xlsx())
+    assert import_page.error[0].value.startswith("This file cannot be read")
+    message = import_page.code[0].value
+    assert "(the cap max_xlsx_expanded_mb; raise it with FEEDBACK_MAX_XLSX_EXPANDED_MB)" in message
+    assert len(message) < 1_000
+    assert not import_page.main.button
+    assert stored(store_engine) == 0
+
+
+def test_an_import_past_the_memory_cap_stops_and_says_so(
+    import_page: AppTest, store_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload(import_page, "feedback.xlsx", _as("xlsx"))
+    assert metric(import_page, "Would insert") == "2"
+    monkeypatch.setenv("FEEDBACK_MAX_IMPORT_MEMORY_MB", "20")  # less than Python itself
+    get_settings.cache_clear()
+    import_page.button(key="import_run").click().run()
+    assert not import_page.exception
+    assert import_page.error[0].value == "The import stopped before it finished. Why:"
+    assert import_page.code[0].value == (
+        "feedback.xlsx is refused: importing it used more than 20 MB of memory (the cap "
+        "max_import_memory_mb; raise it with FEEDBACK_MAX_IMPORT_MEMORY_MB): split it into "
+        "smaller files"
+    )
+    assert stored(store_engine) == 0

@@ -5,15 +5,18 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import random
 import zipfile
 from datetime import datetime
+from typing import Any
 
 import pytest
 import xlsxwriter
 from sqlalchemy import Engine
 
-from feedback_analytics.ingest import import_source, read_preview
+from feedback_analytics.ingest import import_source, read_preview, readers
 from feedback_analytics.ingest.readers import detect_format
+from feedback_analytics.ingest.results import FileUnreadable
 from tests.ingest.helpers import csv_bytes, row
 
 VIETNAMESE = "Tốc độ VPN chậm vào giờ cao điểm, đề nghị tối ưu"
@@ -269,3 +272,58 @@ def test_broken_jsonl_line_is_a_rejected_row(sqlite_engine: Engine) -> None:
 )
 def test_detect_format(name: str, head: bytes, expected: str) -> None:
     assert detect_format(name, head) == expected
+
+
+def _plain(value: Any) -> Any:
+    """Return a value of the JSON reader with its objects as ("object", pairs)."""
+    if isinstance(value, readers._Pairs):
+        return ("object", [(key, _plain(item)) for key, item in value.pairs])
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _random_json(randomly: random.Random, depth: int = 0) -> Any:
+    pick = randomly.random()
+    if pick < 0.2:
+        return randomly.randint(-(10**12), 10**12)
+    if pick < 0.3:
+        return randomly.random() * 10 ** randomly.randint(-30, 30)
+    if pick < 0.4:
+        return randomly.choice([True, False, None])
+    if pick < 0.7 or depth > 2:
+        return "".join(randomly.choice('ab"\\\n é😀 ,[]{}') for _ in range(randomly.randint(0, 30)))
+    if pick < 0.85:
+        return [_random_json(randomly, depth + 1) for _ in range(randomly.randint(0, 4))]
+    return {f"k{i}": _random_json(randomly, depth + 1) for i in range(randomly.randint(0, 4))}
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 1 << 20])
+def test_a_json_array_streams_as_json_loads_reads_it_whatever_the_blocks(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """Items split across blocks (a number cut after "1.", a string after a backslash) and
+    broken arrays: the same items, and the same line and column for an error."""
+    monkeypatch.setattr(readers, "_JSON_BLOCK", block)
+    randomly = random.Random(block)
+    for _ in range(150):
+        items = [_random_json(randomly) for _ in range(randomly.randint(0, 10))]
+        text = json.dumps(
+            items, ensure_ascii=randomly.random() < 0.5, indent=randomly.choice([None, 2])
+        )
+        pairs = json.loads(text, object_pairs_hook=lambda p: ("object", p))
+        streamed = [(n, _plain(item)) for n, item in readers._array_items(io.StringIO(text))]
+        assert streamed == list(enumerate(pairs, start=1))
+        if not items:
+            continue
+        cut = randomly.randrange(1, len(text))
+        broken = text[:cut] + randomly.choice(["", "}", "x", ",,", "]"]) + text[cut + 2 :]
+        try:
+            json.loads(broken)
+        except json.JSONDecodeError as exc:
+            with pytest.raises(FileUnreadable) as refused:
+                list(readers._array_items(io.StringIO(broken)))
+            message = str(refused.value)
+            assert message.startswith("is not valid JSON: ") or "array of objects" in message
+            if message.startswith("is not valid JSON: "):
+                assert message.endswith(f"at line {exc.lineno}, column {exc.colno}"), broken

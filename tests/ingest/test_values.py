@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from feedback_analytics.ingest.values import (
     parse_choice,
     parse_scores,
     parse_timestamps,
+    quoted,
 )
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -169,3 +171,39 @@ def test_bad_scores_say_what_a_score_is(cell: str) -> None:
     scores, reasons = parse_scores(pd.Series([cell]))
     assert pd.isna(scores[0])
     assert reasons[0] == (f"'{cell}' is not a satisfaction score: write a whole number from 1 to 5")
+
+
+LONG = "x" * 30_000
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("fax", "'fax'"),
+        ("", "''"),
+        (None, "''"),
+        (4.5, "'4.5'"),
+        ("y" * 50, "'" + "y" * 50 + "'"),
+        ("y" * 51, "'" + "y" * 50 + "…'"),
+        (LONG, "'" + "x" * 50 + "…'"),
+    ],
+)
+def test_a_reason_quotes_at_most_a_short_prefix(value: object, expected: str) -> None:
+    assert quoted(value) == expected
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        lambda cells: parse_choice(cells, CHANNEL_ALIASES, what="channel"),
+        lambda cells: parse_timestamps(cells, tz=HCM),
+        parse_scores,
+    ],
+    ids=["choice", "timestamp", "score"],
+)
+def test_a_bad_cell_of_30000_characters_gives_a_short_reason(
+    parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]],
+) -> None:
+    _, reasons = parse(pd.Series([LONG, LONG + " "], index=[2, 3], dtype=object))
+    assert all(reason.startswith("'" + "x" * 50 + "…' is not a ") for reason in reasons)
+    assert max(len(reason) for reason in reasons) < 200
