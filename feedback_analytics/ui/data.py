@@ -169,11 +169,6 @@ def _events_of(url: str, version: str, as_of: datetime, policy_json: str) -> met
     )
 
 
-def store_events(data: StoreFacts) -> metrics.RecordEvents:
-    """Return the store's records prepared as of the figures' instant against the policy."""
-    return _events_of(settings().db_url, data.version, data.as_of, data.policy_json)
-
-
 def store_facts() -> StoreFacts:
     """Return the facts of the store as of this step, under the policy in force (a new step,
     version or policy: new figures)."""
