@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -118,6 +118,67 @@ class Settings(BaseSettings):
     )
     session_max_hours: float = Field(
         default=12, gt=0, description="A signed-in session ends this long after sign-in."
+    )
+
+    # --- The dedicated mailbox (IMAP) and the mail server that answers customers (SMTP) ------
+    imap_host: str | None = Field(
+        default=None, description="The dedicated feedback mailbox's IMAP server; unset: none."
+    )
+    imap_port: int | None = Field(
+        default=None, gt=0, lt=65536, description="Unset: 993 with tls, else 143."
+    )
+    imap_security: Literal["tls", "starttls", "none"] = Field(
+        default="tls",
+        description="tls: TLS from the start (port 993); starttls: upgraded; none: only on a "
+        "trusted network (the tests' own server).",
+    )
+    imap_user: str | None = Field(default=None, description="The mailbox's user name.")
+    imap_password: SecretStr | None = Field(
+        default=None, description="The mailbox's password (a secret: never logged)."
+    )
+    imap_folder: str = Field(default="INBOX", description="The folder feedback arrives in.")
+    imap_done_folder: str = Field(
+        default="Feedback stored",
+        description="Where a message goes once its feedback (or reply) is committed.",
+    )
+    imap_problem_folder: str = Field(
+        default="Feedback unreadable",
+        description="Where a message goes that cannot become a feedback, for a person to read.",
+    )
+    imap_batch: int = Field(default=50, ge=1, le=1000, description="Messages read per batch.")
+    imap_poll_seconds: float = Field(
+        default=60, gt=0, description="--watch: how often to look when the server has no IDLE."
+    )
+    smtp_host: str | None = Field(
+        default=None, description="The mail server messages to customers go through; unset: none."
+    )
+    smtp_port: int | None = Field(
+        default=None, gt=0, lt=65536, description="Unset: 465 with tls, 587 with starttls, else 25."
+    )
+    smtp_security: Literal["tls", "starttls", "none"] = Field(
+        default="starttls", description="As imap_security, for the mail server."
+    )
+    smtp_user: str | None = Field(default=None, description="Unset: the server needs no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="A secret: never logged.")
+    mail_from: str | None = Field(
+        default=None,
+        description="The dedicated address messages come from and customers answer to, e.g. "
+        '"Góp ý khách hàng <gopy@example.vn>".',
+    )
+    mail_ca_file: str | None = Field(
+        default=None,
+        description="A CA bundle that vouches for the servers' certificates (unset: the system's).",
+    )
+    mail_timeout_seconds: float = Field(
+        default=30, gt=0, description="How long a mail server may take to answer."
+    )
+    mail_language: Literal["vi", "en"] = Field(
+        default="vi",
+        description="The customer's language when their feedback's text does not tell.",
+    )
+    mail_auto_acknowledge: bool = Field(
+        default=False,
+        description="Acknowledge a feedback by e-mail as soon as it arrives (off: staff do).",
     )
 
     @field_validator("timezone")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -165,3 +166,57 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     """The store on each database the product supports."""
     name = "sqlite_engine" if request.param == "sqlite" else "pg_engine"
     return request.getfixturevalue(name)
+
+
+# --- Real mail servers (tests/mailservers.py) --------------------------------------------------
+MAILBOX_USER = "gopy@feedback.test"
+MAILBOX_PASSWORD = "mailbox-secret-for-tests"
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Any]:
+    """A Dovecot IMAP server with the dedicated mailbox MAILBOX_USER; skip without Dovecot, or
+    fail in CI (CI=true requires it: .ci/run installs it)."""
+    from tests.mailservers import Dovecot, dovecot_missing
+
+    missing = dovecot_missing()
+    if missing:
+        if IN_CI:
+            pytest.fail(f"{missing} (CI=true requires it)")
+        pytest.skip(missing)
+    server = Dovecot(users={MAILBOX_USER: MAILBOX_PASSWORD}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Any]:
+    """An aiosmtpd SMTP server on a free port that keeps every message it accepts."""
+    from tests.mailservers import SmtpSink
+
+    server = SmtpSink().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox_settings(dovecot: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Point the settings at the Dovecot fixture's dedicated mailbox; return the server."""
+    monkeypatch.setenv("FEEDBACK_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("FEEDBACK_IMAP_PORT", str(dovecot.port))
+    monkeypatch.setenv("FEEDBACK_IMAP_SECURITY", "none")
+    monkeypatch.setenv("FEEDBACK_IMAP_USER", MAILBOX_USER)
+    monkeypatch.setenv("FEEDBACK_IMAP_PASSWORD", MAILBOX_PASSWORD)
+    get_settings.cache_clear()
+    return dovecot
+
+
+@pytest.fixture
+def smtp_settings(smtp_sink: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Point the settings at the SMTP fixture; return the server."""
+    monkeypatch.setenv("FEEDBACK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("FEEDBACK_SMTP_PORT", str(smtp_sink.port))
+    monkeypatch.setenv("FEEDBACK_SMTP_SECURITY", "none")
+    monkeypatch.setenv("FEEDBACK_MAIL_FROM", f"Góp ý khách hàng <{MAILBOX_USER}>")
+    get_settings.cache_clear()
+    return smtp_sink

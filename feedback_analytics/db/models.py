@@ -37,6 +37,15 @@ CATEGORY_SOURCES = ("human", "model")
 ROLES = ("admin", "manager", "quality", "staff")
 # What a sign-in throttle counts failures of: a typed email, or a client address.
 THROTTLE_KINDS = ("email", "address")
+# The messages the policy promises the customer: the acknowledgement (by staff, or on arrival
+# when the setting is on), a new promised time, and the outcome.
+MESSAGE_STEPS = ("acknowledge", "promise", "outcome")
+# How a message reaches the customer: by e-mail, or read out on a call-back.
+MESSAGE_CHANNELS = ("email", "callback")
+# queued: waits for (another) attempt; sending: an attempt is under way, or its process died
+# before it could say how it went (never sent again by itself: see feedback_analytics.mail.outbox);
+# sent: the server accepted it; failed: refused for good; called: the call-back was made.
+MESSAGE_STATES = ("queued", "sending", "sent", "failed", "called")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -320,3 +329,81 @@ class SignInThrottle(Base):
     # When the last of `failures` happened: the next attempt waits from then.
     last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """One message to a customer for one step of their feedback: queued, sent or failed.
+
+    `step_key` is unique: a step queues its message once, whichever app instance takes it.
+    The recipient is not kept here: it is read from the customer, through privacy.py, when the
+    message is sent.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_in("step", MESSAGE_STEPS), name="step"),
+        CheckConstraint(_in("channel", MESSAGE_CHANNELS), name="channel"),
+        CheckConstraint(_in("status", MESSAGE_STATES), name="status"),
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[str] = mapped_column(String(16))
+    step_key: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    # Our Message-ID (without angle brackets): a customer's reply names it in In-Reply-To.
+    message_id: Mapped[str | None] = mapped_column(String(250), unique=True)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # What the mail server answered when it accepted the message (or who made the call-back).
+    server_reply: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(254))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CustomerReply(Base):
+    """A customer's e-mail answering one of our messages, kept with the feedback it answers."""
+
+    __tablename__ = "customer_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), index=True
+    )
+    # The reply's Message-ID (or fingerprint, as the e-mail import makes one): stored once.
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MailboxRun(Base):
+    """One reading of the dedicated mailbox: when, what came of it, and the error if it stopped.
+
+    The Home page shows the last one, so that a reader that stopped is noticed.
+    """
+
+    __tablename__ = "mailbox_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    folder: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[int] = mapped_column(Integer, default=0)
+    already: Mapped[int] = mapped_column(Integer, default=0)
+    unreadable: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the run stopped or what it could not read, in words a person acts on (no secrets).
+    error: Mapped[str | None] = mapped_column(Text)
