@@ -163,15 +163,15 @@ class _Recorder:
         self.refused: set[str] = set()
         self.received = threading.Condition()
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if address.lower() in self.refused:
-            return "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
+            return f"550 5.1.1 <{address}>: Recipient address rejected: no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
         content = envelope.original_content or b""
