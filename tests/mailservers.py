@@ -171,16 +171,14 @@ class _Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         message = message_from_bytes(content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self.received:
             self.messages.append(message)  # type: ignore[arg-type]
             self.received.notify_all()
-        return "250 2.0.0 Ok: queued as test-%d" % len(self.messages)
+        return f"250 2.0.0 Ok: queued as test-{len(self.messages)}"
 
 
 class SmtpSink:
