@@ -60,6 +60,11 @@ ACTIONS: tuple[str, ...] = (
     "survey.enter",  # {"score"}
     "survey.change",  # {"from", "to", "surveyed_at": [old, new], "comment_changed"}
     "survey.import",  # {"file", "inserted", "updated", "rejected"}
+    # Messages to customers (feedback_analytics.mail.outbox); never their text or address.
+    "message.sent",  # {"step", "channel", "outbox_id", "attempts", "code"}: the server took it
+    "message.failed",  # {"step", "channel", "outbox_id", "attempts", "code"}: refused for good
+    "message.called",  # {"step", "channel", "outbox_id"}: a call-back made by the actor
+    "message.requeued",  # {"step", "channel", "outbox_id"}: a person sends it again
     "settings.change",
 )
 

@@ -590,3 +590,41 @@ def reveal(session: Session, feedback_id: int, *, actor: str, role: str, reason:
         feedback_id=feedback_id,
         details={"reason": redact_contacts(stated)[:500]},
     )
+
+
+# --- Messages to the customer (feedback_analytics.mail.outbox) ----------------------------
+
+
+def message_recipient(session: Session, feedback_id: int) -> str | None:
+    """Return the e-mail address a message about one feedback goes to, as the customer gave
+    it; None when the customer gave none.
+
+    The reader is the outbox, a system actor delivering what a step promised the customer, not
+    a viewer: whoever took the step (a manager who may not see contacts included) never sees
+    the address, which goes only to the mail server, never to a page, a log or the audit log.
+    """
+    return session.scalar(
+        select(Customer.email)
+        .join(Feedback, Feedback.customer_id == Customer.id)
+        .where(Feedback.id == feedback_id, Customer.email.is_not(None), Customer.email != "")
+    )
+
+
+def reachable_by(session: Session, feedback_id: int) -> frozenset[str]:
+    """Return how the customer of one feedback can be reached ("email", "phone"), without the
+    contact itself: any role may know it (it decides a message's channel)."""
+    found = session.execute(
+        select(Customer.email, Customer.phone)
+        .join(Feedback, Feedback.customer_id == Customer.id)
+        .where(Feedback.id == feedback_id)
+    ).first()
+    if found is None:
+        return frozenset()
+    email, phone = found
+    return frozenset(name for name, value in (("email", email), ("phone", phone)) if value)
+
+
+def message_for_viewer(body: str | None, role: str | None) -> str | None:
+    """Return a message to a customer as `role` may read it: as written for a role that sees
+    contact data, None otherwise (it holds the customer's case in words)."""
+    return body if sees_contacts(role) else None
