@@ -1,5 +1,6 @@
 """The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
-import-surveys, report, train, classify, evaluate, create-user, set-password, audit-verify)."""
+import-surveys, report, train, classify, evaluate, create-user, set-password, audit-verify,
+send-mail)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from feedback_analytics.privacy import install_log_redaction
 
 if TYPE_CHECKING:
     from feedback_analytics.ingest import ImportResult
+    from feedback_analytics.mail.outbox import DeliveryReport
 
 log = logging.getLogger("feedback_analytics")
 
@@ -491,6 +493,52 @@ def cmd_sla_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+# send-mail's exit statuses beyond 0 (all due messages sent) and 2 (settings missing, usage).
+EXIT_MESSAGES_LEFT = 1  # some messages were refused for good, wait for a retry or are uncertain
+EXIT_UNREACHABLE = 3  # the mail server could not be reached: the messages stay queued
+EXIT_LOGIN = 4  # the mail server refused the login
+
+
+def cmd_send_mail(args: argparse.Namespace) -> int:
+    """Send the messages to customers that are due; with --watch, keep sending as they come."""
+    import time
+
+    from feedback_analytics.mail import outbox
+
+    problem = outbox.settings_problem(get_settings())
+    if problem is not None:
+        raise outbox.MailNotConfigured(problem)
+    engine = _engine()
+    try:
+        while True:
+            report = outbox.deliver_due(engine, limit=args.limit)
+            status = _report_delivery(report)
+            if not args.watch or status == EXIT_LOGIN:
+                return status
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        # Between messages nothing is half done; a message being handed over stays "sending".
+        _say("Stopped.")
+        return 130
+
+
+def _report_delivery(report: DeliveryReport) -> int:
+    """Say what one delivery run did in one line (and each refusal); return the exit status."""
+    for delivery in report.deliveries:
+        if delivery.status != "sent":
+            _say(f"  message {delivery.outbox_id}: {delivery.status}: {delivery.detail}")
+    sent, failed = report.count("sent"), report.count("failed")
+    later, uncertain = report.count("queued"), report.count("sending")
+    line = f"Sent {sent:,} messages; {failed:,} refused for good; {later:,} wait for a retry"
+    if uncertain:
+        line += f"; {uncertain:,} may or may not have been sent (a person must check them)"
+    _say(line + ".")
+    if report.problem is not None:
+        _say(f"error: {report.problem_text}")
+        return EXIT_LOGIN if report.problem == "login" else EXIT_UNREACHABLE
+    return EXIT_MESSAGES_LEFT if failed or later or uncertain else 0
+
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -689,6 +737,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
     )
     sub.set_defaults(func=cmd_set_password)
+
+    sub = commands.add_parser(
+        "send-mail",
+        help="send the messages to customers that are due through the mail server (cron)",
+        description="Exit status: 0 all due messages sent, 1 some refused or waiting for a "
+        "retry, 2 mail server settings missing, 3 mail server unreachable, 4 login refused.",
+    )
+    sub.add_argument("--watch", action="store_true", help="keep sending until interrupted")
+    sub.add_argument(
+        "--interval",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="--watch: how often to look for due messages (default 30)",
+    )
+    sub.add_argument(
+        "--limit", type=int, default=500, help="at most this many messages per run (default 500)"
+    )
+    sub.set_defaults(func=cmd_send_mail)
 
     sub = commands.add_parser(
         "audit-verify", help="check that no audit log entry was changed, removed or slipped in"

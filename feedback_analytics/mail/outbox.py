@@ -366,8 +366,8 @@ def deliver_due(
             if connection is None:
                 try:
                     connection = _connect(settings, timeout or settings.mail_timeout_seconds)
-                except smtplib.SMTPAuthenticationError as exc:
-                    text = _server_words(exc.smtp_code, exc.smtp_error)
+                except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError) as exc:
+                    text = _login_words(exc)
                     report.problem, report.problem_text = (
                         "login",
                         (
@@ -474,6 +474,12 @@ def _server_words(code: int | None, text: bytes | str | None) -> str:
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text or "")
     shown = " ".join(privacy.redact_contacts(words).split())
     return f"{code} {shown}".strip() if code is not None else shown
+
+
+def _login_words(exc: smtplib.SMTPException) -> str:
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return _server_words(exc.smtp_code, exc.smtp_error)
+    return "the server offers no login: unset FEEDBACK_SMTP_USER, or use its login port"
 
 
 def _unreachable(settings: Settings, exc: BaseException) -> str:
