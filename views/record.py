@@ -1,5 +1,6 @@
 """Record: one feedback, its texts and status, its customer's contact as the role allows, the
-next steps for those who handle feedback, and the status history."""
+next steps for those who handle feedback (each sending the customer its message), the status
+history and the messages to the customer."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from feedback_analytics import access, privacy, store, ui, workflow
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import format_number, t
+from feedback_analytics.mail import outbox
 
 lang = ui.current_language()
 viewer = ui.require_viewer()
@@ -57,6 +59,7 @@ revealed_key = f"revealed_{feedback_id}"
 revealed = bool(st.session_state.get(revealed_key))
 with Session(engine) as session:
     contact = privacy.record_contact(session, feedback_id, viewer.role, revealed=revealed)
+    reach = privacy.reachable_by(session, feedback_id)
 if contact is None:
     st.caption(t("record.no_contact", lang))
 else:
@@ -109,21 +112,14 @@ if outcome is not None:
     kind, message = outcome
     (st.success if kind == "success" else st.warning)(message)
 
-STEPS = {
-    "acknowledge": workflow.acknowledge,
-    "promise": workflow.promise,
-    "assign": workflow.assign,
-    "start": workflow.start,
-    "resolve": workflow.resolve,
-    "respond": workflow.record_response,
-}
 
-
-def take(step: str, **values: Any) -> None:
-    """Take one step in its own transaction; say what became of it once the page reloads."""
+def take(step: str, *, notify: bool = True, **values: Any) -> None:
+    """Take one step and queue its message in one transaction, then try to send it; say what
+    became of both once the page reloads."""
     try:
-        with Session(engine) as session, session.begin():
-            changed = STEPS[step](session, feedback_id, actor=viewer.actor, **values)
+        result = outbox.take_step(
+            engine, feedback_id, step, actor=viewer.actor, notify=notify, **values
+        )
     except workflow.AlreadyDone as exc:
         # Someone else was quicker: the page reads the record again and says who.
         st.session_state[outcome_key] = (
@@ -136,9 +132,17 @@ def take(step: str, **values: Any) -> None:
             icon=":material/error:",
         )
         return
+    except ActionableError as exc:  # a message template an administrator broke
+        st.error(ui.escape_markdown(exc), icon=":material/error:")
+        return
     else:
-        done = "record.unchanged" if changed is False else f"record.done.{step}"
-        st.session_state[outcome_key] = ("success", t(done, lang))
+        said = t(f"record.done.{step}" if result.changed else "record.unchanged", lang)
+        kind = "success"
+        if result.message is not None:
+            said += " " + outbox.delivery_text(result.message, lang, escape=ui.escape_markdown)
+            if result.message.channel == "email" and result.message.status != "sent":
+                kind = "warning"
+        st.session_state[outcome_key] = (kind, said)
     st.session_state[offered_key] = ()  # the record moved: offer only what fits it now
     ui.clear_cached_data()
     st.rerun()
@@ -160,6 +164,16 @@ def moment(prefix: str, default: datetime | None = None) -> datetime:
     return workflow.local_moment(day, clock)
 
 
+def notify_box(step: str) -> bool:
+    """Render the step's "send to the customer" box; return whether to send by e-mail."""
+    label, key = t("record.notify", lang), f"{step}_notify_{feedback_id}"
+    if "email" in reach:
+        return st.checkbox(label, value=True, key=key)
+    st.checkbox(label, value=False, disabled=True, key=key)
+    st.caption(t("record.notify_callback" if "phone" in reach else "record.notify_nobody", lang))
+    return False
+
+
 if not access.can(viewer.role, access.HANDLE):
     st.caption(t("record.read_only", lang))
 elif not offered:
@@ -173,8 +187,9 @@ else:
         with st.form(f"acknowledge_{feedback_id}"):
             st.caption(t("record.acknowledge_help", lang))
             at = moment("acknowledge")
+            notify = notify_box("acknowledge")
             if st.form_submit_button(t("record.acknowledge", lang), type="primary"):
-                take("acknowledge", at=at)
+                take("acknowledge", notify=notify, at=at)
     if "resolve" in offered:
         with st.form(f"resolve_{feedback_id}"):
             st.caption(t("record.resolve_help", lang))
@@ -190,14 +205,16 @@ else:
                 key=f"response_{feedback_id}",
             )
             at = moment("respond")
+            notify = notify_box("respond")
             if st.form_submit_button(t("record.respond", lang), type="primary"):
-                take("respond", text=text, at=at)
+                take("respond", notify=notify, text=text, at=at)
     if "promise" in offered:
         with st.form(f"promise_{feedback_id}"):
             st.caption(t("record.promise_help", lang))
             due = moment("promise", stored.due_at)
+            notify = notify_box("promise")
             if st.form_submit_button(t("record.promise", lang)):
-                take("promise", due_at=due)
+                take("promise", notify=notify, due_at=due)
     if "assign" in offered:
         with st.form(f"assign_{feedback_id}"):
             left, right = st.columns(2)
@@ -222,3 +239,32 @@ for name in ("from_status", "to_status"):
     shown[name] = [workflow.status_name(value, lang) for value in history[name]]
 # Who acted are staff accounts and imports, not customers: shown as they are to every role.
 st.dataframe(shown, column_config=ui.column_config(history, lang), hide_index=True, width="stretch")
+
+st.subheader(t("record.messages", lang))
+with Session(engine) as session:
+    messages = outbox.record_messages(session, feedback_id=feedback_id, role=viewer.role)
+if messages.empty:
+    st.caption(t("record.messages_none", lang))
+else:
+    ui.show_table(messages.drop(columns=["text"]), lang)
+    if not privacy.sees_contacts(viewer.role):
+        st.caption(t("record.message_hidden", lang))
+    for message in messages.itertuples():
+        if message.text is None:
+            continue
+        pending = message.message_channel == "callback" and message.message_status == "queued"
+        step_name = t(f"message_step.{message.message_step}", lang)
+        title = t("record.message_text", lang, number=message.outbox_id, step=step_name)
+        with st.expander(title, expanded=pending):
+            if pending:
+                st.caption(t("record.callback_help", lang))
+            st.text(message.text)
+            if (
+                pending
+                and access.can(viewer.role, access.HANDLE)
+                and st.button(t("record.mark_called", lang), key=f"called_{message.outbox_id}")
+            ):
+                with Session(engine) as session, session.begin():
+                    outbox.mark_called(session, int(message.outbox_id), actor=viewer.actor)
+                st.session_state[outcome_key] = ("success", t("record.called", lang))
+                st.rerun()

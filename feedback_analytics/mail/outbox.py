@@ -49,6 +49,7 @@ from feedback_analytics import audit, privacy, workflow
 from feedback_analytics.config import Settings, get_settings
 from feedback_analytics.db.models import Feedback, OutboxMessage
 from feedback_analytics.errors import ActionableError
+from feedback_analytics.i18n import t
 from feedback_analytics.mail import feedback_reference
 from feedback_analytics.mail.templates import customer_language, message_values, render_message
 
@@ -78,9 +79,9 @@ IMMEDIATE_TIMEOUT = 5.0
 DEFAULT_PORTS = {"tls": 465, "starttls": 587, "none": 25}
 MESSAGE_COLUMNS = (
     "outbox_id",
-    "step",
-    "channel",
-    "status",
+    "message_step",
+    "message_channel",
+    "message_status",
     "created_at",
     "created_by",
     "attempts",
@@ -623,6 +624,14 @@ def _frame(rows: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+def delivery_text(delivery: Delivery, lang: str, *, escape: Callable[[str], str] = str) -> str:
+    """Return what became of a step's message in `lang`, for the page that took the step (the
+    server's words through `escape`, the page's markup escaping)."""
+    if delivery.channel == "callback":
+        return t("record.message.callback", lang)
+    return t(f"record.message.{delivery.status}", lang, reason=escape(delivery.detail or "-"))
+
+
 def record_messages(session: Session, *, feedback_id: int, role: str | None) -> pd.DataFrame:
     """Return the messages of one feedback, oldest first (MESSAGE_COLUMNS); `text` is the
     message as written only for a role that sees contact data (privacy), else None."""
@@ -649,7 +658,7 @@ def record_messages(session: Session, *, feedback_id: int, role: str | None) -> 
     return frame
 
 
-CALLBACK_COLUMNS = ("outbox_id", "feedback_id", "step", "created_at", "created_by", "text")
+CALLBACK_COLUMNS = ("outbox_id", "feedback_id", "message_step", "created_at", "created_by", "text")
 
 
 def pending_callbacks(session: Session, *, role: str | None) -> pd.DataFrame:
@@ -675,9 +684,9 @@ def pending_callbacks(session: Session, *, role: str | None) -> pd.DataFrame:
 ATTENTION_COLUMNS = (
     "outbox_id",
     "feedback_id",
-    "step",
-    "channel",
-    "status",
+    "message_step",
+    "message_channel",
+    "message_status",
     "attempts",
     "created_at",
     "claimed_at",
@@ -685,7 +694,13 @@ ATTENTION_COLUMNS = (
 )
 
 
-_ATTRIBUTES = {"outbox_id": "id"}
+# The frames' column names (unique among the pages' headings and values) -> the table's.
+_ATTRIBUTES = {
+    "outbox_id": "id",
+    "message_step": "step",
+    "message_channel": "channel",
+    "message_status": "status",
+}
 
 
 def failed_or_uncertain(session: Session, *, now: datetime | None = None) -> pd.DataFrame:

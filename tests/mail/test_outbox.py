@@ -202,7 +202,7 @@ def test_a_message_left_sending_is_not_sent_again_until_a_person_requeues_it(
     assert outbox.deliver_due(engine, now=now() + timedelta(days=1)).deliveries == []
     with Session(engine) as session:
         attention = outbox.failed_or_uncertain(session)
-    assert attention["status"].tolist() == ["sending"]
+    assert attention["message_status"].tolist() == ["sending"]
     [row] = outbox_rows(engine)
     with Session(engine) as session, session.begin():
         assert outbox.requeue_message(session, row.id, actor="admin@example.test")
@@ -221,7 +221,7 @@ def test_a_step_by_a_role_that_sees_no_contacts_still_sends(engine: Engine, smtp
     with Session(engine) as session:
         seen_by_manager = outbox.record_messages(session, feedback_id=feedback_id, role="manager")
         seen_by_staff = outbox.record_messages(session, feedback_id=feedback_id, role="staff")
-    assert seen_by_manager["status"].tolist() == ["sent"]
+    assert seen_by_manager["message_status"].tolist() == ["sent"]
     assert seen_by_manager["text"].tolist() == [None]
     assert "Kính gửi Quý khách" in seen_by_staff["text"].iloc[0]
 
