@@ -556,3 +556,38 @@ def test_install_log_redaction_masks_what_child_loggers_write_and_installs_once(
         assert sum(isinstance(f, RedactingFilter) for f in target.filters) == 1
     logging.getLogger("feedback_analytics.ingest.test").warning("row from %s", "0912.345.678")
     assert "feedback_analytics.ingest.test: row from 09******78" in stream.getvalue()
+
+
+# --- Messages to the customer ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "phone", "recipient", "reach"),
+    [
+        ("an@customer.test", "0912 345 678", "an@customer.test", {"email", "phone"}),
+        (None, "0912 345 678", None, {"phone"}),
+        ("", None, None, set()),
+    ],
+)
+def test_the_outbox_reads_the_address_through_privacy(
+    sqlite_engine, email, phone, recipient, reach
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from feedback_analytics.privacy import message_recipient, reachable_by
+    from tests.mail.helpers import add_record
+
+    feedback_id = add_record(sqlite_engine, email=email, phone=phone)
+    with Session(sqlite_engine) as session:
+        assert message_recipient(session, feedback_id) == recipient
+        assert reachable_by(session, feedback_id) == reach
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("staff", "Kính gửi"), ("admin", "Kính gửi"), (MANAGER, None), (QUALITY, None)],
+)
+def test_a_message_text_is_shown_to_roles_that_see_contacts(role: str, shown: str | None) -> None:
+    from feedback_analytics.privacy import message_for_viewer
+
+    assert message_for_viewer("Kính gửi", role) == shown
