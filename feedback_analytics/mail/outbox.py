@@ -708,9 +708,7 @@ def failed_or_uncertain(session: Session, *, now: datetime | None = None) -> pd.
     failed for good, and those left "sending" by an attempt that died (perhaps sent)."""
     stale = _now(now) - SENDING_GIVEN_UP
     rows = session.execute(
-        select(
-            *(getattr(OutboxMessage, c if c != "outbox_id" else "id") for c in ATTENTION_COLUMNS)
-        )
+        select(*(getattr(OutboxMessage, _ATTRIBUTES.get(c, c)) for c in ATTENTION_COLUMNS))
         .where(
             or_(
                 OutboxMessage.status == "failed",
