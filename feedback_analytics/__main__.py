@@ -529,7 +529,10 @@ def _report_delivery(report: DeliveryReport) -> int:
             _say(f"  message {delivery.outbox_id}: {delivery.status}: {delivery.detail}")
     sent, failed = report.count("sent"), report.count("failed")
     later, uncertain = report.count("queued"), report.count("sending")
-    line = f"Sent {sent:,} messages; {failed:,} refused for good; {later:,} wait for a retry"
+    line = (
+        f"Sent {sent:,} message{'' if sent == 1 else 's'}; {failed:,} refused for good; "
+        f"{later:,} wait{'s' if later == 1 else ''} for a retry"
+    )
     if uncertain:
         line += f"; {uncertain:,} may or may not have been sent (a person must check them)"
     _say(line + ".")

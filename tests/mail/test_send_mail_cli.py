@@ -43,7 +43,7 @@ def test_a_refused_recipient_exits_1(store, smtp_settings, capsys):
     smtp_settings.refuse("other@customer.test")
     assert main(["send-mail"]) == 1
     err = capsys.readouterr().err
-    assert "Sent 1 messages; 1 refused for good" in err
+    assert "Sent 1 message; 1 refused for good" in err
     assert "refused the customer's address (550" in err
 
 
