@@ -57,6 +57,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "record": frozenset(ROLES),
     "users": frozenset({ADMIN}),
     "audit": frozenset({ADMIN}),
+    "mail-templates": frozenset({ADMIN}),
 }
 
 # Rights beyond opening a page.

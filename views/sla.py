@@ -3,12 +3,14 @@ and the lists a team works from."""
 
 import streamlit as st
 
-from feedback_analytics import charts, tables, ui
-from feedback_analytics.i18n import t
+from feedback_analytics import access, charts, tables, ui
+from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import operations
+from feedback_analytics.ui import mail
 from feedback_analytics.ui import operations as ops
 
 lang = ui.current_language()
+viewer = ui.require_viewer()
 tz = ui.settings().tz
 st.title(t("processing.title", lang))
 data = ui.store_facts()
@@ -72,3 +74,73 @@ if picked:
     ops.show_records(breached, t("processing.breached_in", lang, month=month), lang)
 else:
     st.caption(t("processing.click", lang))
+
+# Beside the breached list: the promises to customers that did not reach them.
+st.subheader(t("processing.messages", lang))
+# What the last click did, shown once after the lists are read again.
+if (done := st.session_state.pop("processing_outcome", None)) is not None:
+    kind, words = done
+    (st.success if kind == "success" else st.warning)(words)
+counts = mail.message_counts()
+st.caption(
+    t(
+        "processing.messages_counts",
+        lang,
+        **{s: format_number(counts.get(s, 0), lang) for s in ("queued", "sent", "failed")},
+    )
+)
+to_check = mail.messages_to_check()
+callbacks = mail.callbacks_to_make(viewer.role)
+failed_tab, callback_tab = st.tabs(
+    [
+        t("processing.messages_failed", lang, count=len(to_check)),
+        t("processing.callbacks", lang, count=len(callbacks)),
+    ]
+)
+handles = access.can(viewer.role, access.HANDLE)
+with failed_tab:
+    st.caption(t("processing.messages_failed_help", lang))
+    if len(to_check):
+        ui.show_table(to_check, lang)
+        if handles:
+            with st.form("send_again"):
+                chosen = st.selectbox(
+                    t("processing.send_again_which", lang),
+                    to_check["outbox_id"].tolist(),
+                    key="send_again_id",
+                )
+                if st.form_submit_button(t("processing.send_again", lang)):
+                    report = mail.send_again(int(chosen), actor=viewer.actor)
+                    if report is None:
+                        done = ("warning", t("processing.send_again_stale", lang))
+                    elif report.count("sent"):
+                        done = ("success", t("processing.send_again_sent", lang))
+                    else:
+                        reason = report.problem_text or "; ".join(
+                            d.detail or d.status for d in report.deliveries
+                        )
+                        done = (
+                            "warning",
+                            t("processing.send_again_not_sent", lang, reason=reason),
+                        )
+                    st.session_state["processing_outcome"] = done
+                    st.rerun()
+with callback_tab:
+    st.caption(t("processing.callbacks_help", lang))
+    if len(callbacks):
+        ui.show_table(callbacks, lang)
+        if handles:
+            with st.form("mark_called"):
+                chosen = st.selectbox(
+                    t("processing.called_which", lang),
+                    callbacks["outbox_id"].tolist(),
+                    key="called_id",
+                )
+                if st.form_submit_button(t("processing.called", lang)):
+                    marked = mail.mark_called(int(chosen), actor=viewer.actor)
+                    st.session_state["processing_outcome"] = (
+                        ("success", t("processing.called_done", lang))
+                        if marked
+                        else ("warning", t("processing.send_again_stale", lang))
+                    )
+                    st.rerun()

@@ -63,6 +63,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("survey", ":material/reviews:"),
     PageSpec("record", ":material/article:"),
     PageSpec("sla-settings", ":material/tune:"),
+    PageSpec("mail-templates", ":material/mail:"),
     PageSpec("users", ":material/group:"),
     PageSpec("audit", ":material/policy:"),
 )
