@@ -25,7 +25,7 @@ def callbacks_to_make(role: str | None) -> pd.DataFrame:
         contacts = privacy.record_contacts(session, frame["feedback_id"].tolist(), role)
     for name in ("customer_name", "customer_phone"):
         frame.insert(
-            frame.columns.get_loc("step"),
+            frame.columns.get_loc("message_step"),
             name,
             [contacts.get(int(i), {}).get(name) for i in frame["feedback_id"]],
         )
