@@ -29,12 +29,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -699,11 +699,6 @@ def _save_counts(engine: Engine, report: MailboxReport) -> None:
 
 def _finish_run(engine: Engine, report: MailboxReport, *, error: str | None = None) -> None:
     report.finished_at = datetime.now(UTC)
-    if error is None and report.unreadable:
-        error = (
-            f"{report.unreadable:,} messages could not become a feedback and were moved to the "
-            "problem folder for a person to read"
-        )
     report.error = error
     with Session(engine) as session, session.begin():
         session.execute(
@@ -713,8 +708,75 @@ def _finish_run(engine: Engine, report: MailboxReport, *, error: str | None = No
         )
 
 
-def last_runs(session: Session, *, limit: int = 1) -> list[MailboxRun]:
-    """Return the newest mailbox runs, newest first."""
-    return list(
-        session.scalars(select(MailboxRun).order_by(MailboxRun.started_at.desc()).limit(limit))
+# The Home page -------------------------------------------------------------------------------
+# A reader is missed once no reading succeeded for this many poll intervals, and at least
+# STALE_AFTER_LEAST (cron runs every few minutes; a poll may take a while).
+STALE_AFTER_POLLS = 3
+STALE_AFTER_LEAST = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class MailboxStatus:
+    """What the Home page shows of the mailbox reader: its last run, what came in, and whether
+    it seems to have stopped."""
+
+    configured: bool
+    folder: str
+    problem_folder: str
+    last_started_at: datetime | None = None
+    last_finished_at: datetime | None = None
+    last_error: str | None = None
+    # New messages (feedback, replies, unreadable ones) of the last run and of the last 24 h.
+    last_came_in: int = 0
+    last_unreadable: int = 0
+    day_came_in: int = 0
+    last_success_at: datetime | None = None
+    stale: bool = False
+
+    @property
+    def has_run(self) -> bool:
+        """Return whether the mailbox was ever read (or tried)."""
+        return self.last_started_at is not None
+
+
+def mailbox_status(
+    session: Session, *, now: datetime, settings: Settings | None = None
+) -> MailboxStatus:
+    """Return the mailbox reader's status as of `now`: the last run, what came in on it and in
+    the 24 hours before `now`, and whether no reading succeeded for too long."""
+    settings = settings or get_settings()
+    status = MailboxStatus(
+        configured=mailbox_configured(settings),
+        folder=settings.imap_folder,
+        problem_folder=settings.imap_problem_folder,
+    )
+    last = session.scalars(
+        select(MailboxRun).order_by(MailboxRun.started_at.desc(), MailboxRun.id.desc()).limit(1)
+    ).first()
+    if last is None:
+        return status
+    came_in = MailboxRun.stored + MailboxRun.replies + MailboxRun.unreadable
+    day = session.scalar(
+        select(func.coalesce(func.sum(came_in), 0)).where(
+            MailboxRun.started_at >= now - timedelta(hours=24)
+        )
+    )
+    success = session.scalar(
+        select(func.max(MailboxRun.finished_at)).where(
+            MailboxRun.finished_at.is_not(None), MailboxRun.error.is_(None)
+        )
+    )
+    allowed = max(
+        STALE_AFTER_POLLS * timedelta(seconds=settings.imap_poll_seconds), STALE_AFTER_LEAST
+    )
+    return replace(
+        status,
+        last_started_at=last.started_at,
+        last_finished_at=last.finished_at,
+        last_error=last.error,
+        last_came_in=last.stored + last.replies + last.unreadable,
+        last_unreadable=last.unreadable,
+        day_came_in=int(day or 0),
+        last_success_at=success,
+        stale=success is None or now - success > allowed,
     )
