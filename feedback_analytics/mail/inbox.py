@@ -463,12 +463,10 @@ def _read_batch(
     ids of the new feedback."""
     from feedback_analytics.ingest.channels import parse_message
 
-    fetched = client.fetch(uids, [b"BODY.PEEK[]"])
+    fetched = _fetch(client, uids)
     # A UID gone meanwhile was moved by another reader, after it stored the message.
     messages = [
-        _Fetched(uid, raw, parse_message(raw))
-        for uid in uids
-        if uid in fetched and isinstance(raw := fetched[uid].get(b"BODY[]"), bytes)
+        _Fetched(uid, fetched[uid], parse_message(fetched[uid])) for uid in uids if uid in fetched
     ]
     report.seen += len(messages)
     done: list[int] = []
@@ -513,10 +511,62 @@ def _problem(report: MailboxReport, uid: int, reason: str) -> None:
     log.warning("mailbox %s", line)
 
 
-def _move(client: IMAPClient, uids: list[int], folder: str) -> None:
-    """Move messages to a folder: MOVE when the server has it, else COPY, \\Deleted, EXPUNGE."""
+# How often a command on messages is tried again when another reader moved some of them.
+_VANISHED_TRIES = 3
+
+
+def _present(client: IMAPClient, uids: list[int]) -> list[int]:
+    """Return which of these UIDs the selected folder still holds (another reader may have
+    moved some of them: it stored them first)."""
     if not uids:
-        return
+        return []
+    client.noop()  # takes in the other sessions' expunges
+    found = client.search(["UID", ",".join(str(uid) for uid in uids)])
+    return sorted(int(uid) for uid in found if int(uid) in set(uids))
+
+
+def _fetch(client: IMAPClient, uids: list[int]) -> dict[int, bytes]:
+    """Return the raw messages of these UIDs that the folder still holds."""
+    from imapclient.exceptions import IMAPClientError
+
+    for attempt in range(_VANISHED_TRIES):
+        try:
+            fetched = client.fetch(uids, [b"BODY.PEEK[]"])
+        except IMAPClientError:
+            # A server may refuse the whole fetch when another reader moved some of the
+            # messages meanwhile (Dovecot: NO [EXPUNGEISSUED]): ask again for the rest.
+            if attempt == _VANISHED_TRIES - 1:
+                raise
+            uids = _present(client, uids)
+            continue
+        return {
+            int(uid): raw
+            for uid, data in fetched.items()
+            if isinstance(raw := data.get(b"BODY[]"), bytes)
+        }
+    return {}
+
+
+def _move(client: IMAPClient, uids: list[int], folder: str) -> None:
+    """Move messages to a folder: MOVE when the server has it, else COPY, \\Deleted, EXPUNGE.
+    Messages another reader moved meanwhile are left to it."""
+    from imapclient.exceptions import IMAPClientError
+
+    for attempt in range(_VANISHED_TRIES):
+        if not uids:
+            return
+        try:
+            _move_now(client, uids, folder)
+            return
+        except IMAPClientError:
+            # Dovecot refuses the whole command (NO [EXPUNGEISSUED]) when another reader moved
+            # some of these messages first: move the rest.
+            if attempt == _VANISHED_TRIES - 1:
+                raise
+            uids = _present(client, uids)
+
+
+def _move_now(client: IMAPClient, uids: list[int], folder: str) -> None:
     if client.has_capability("MOVE"):
         client.move(uids, folder)
         return
