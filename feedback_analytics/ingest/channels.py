@@ -344,10 +344,18 @@ def convert_email(binary: bytes, *, file_name: str, encoding: str | None = None)
     return converted
 
 
-def convert_messages(messages: Sequence[bytes], *, encoding: str | None = None) -> Converted:
+def convert_messages(
+    messages: Sequence[bytes],
+    *,
+    encoding: str | None = None,
+    parsed: Sequence[EmailMessage] | None = None,
+) -> Converted:
     """Return raw e-mail messages (as a mail server hands them) as canonical JSON: object N is
     message N, read exactly as an .eml file of it is; a message that is no e-mail at all is a
-    rejection (its object left blank, so the numbers below it stay)."""
+    rejection (its object left blank, so the numbers below it stay). `parsed` holds the same
+    messages parsed already (parse_message), which saves parsing them again."""
+    if parsed is not None and len(parsed) != len(messages):
+        raise ValueError("parsed must hold the same messages as messages")
     encoding = choose_encoding(b"", encoding) if encoding else None
     digest = hashlib.sha256()
     for raw in messages:
@@ -355,7 +363,7 @@ def convert_messages(messages: Sequence[bytes], *, encoding: str | None = None) 
     converted = Converted("email", b"", "json", digest.hexdigest())
     records: list[dict[str, str]] = []
     for number, raw in enumerate(messages, start=1):
-        message = parse_message(raw)
+        message = parse_message(raw) if parsed is None else parsed[number - 1]
         if not any(message.get(h) for h in ("From", "Date", "Subject")):
             reason = "is not an e-mail message: it has no From, Date or Subject header"
             converted.rejections.append(
@@ -363,9 +371,15 @@ def convert_messages(messages: Sequence[bytes], *, encoding: str | None = None) 
             )
             records.append(dict.fromkeys(EMAIL_COLUMNS, ""))
             continue
-        records.append(
-            _email_record(message, number, encoding=encoding, warnings=converted.warnings)
-        )
+        try:
+            record = _email_record(message, number, encoding=encoding, warnings=converted.warnings)
+        except Exception as exc:  # noqa: BLE001 - one unreadable message must not stop the rest
+            reason = f"cannot be read as an e-mail message ({type(exc).__name__})"
+            converted.rejections.append(
+                Rejection(number, {}, [RowError(f"message {number}", number, None, reason)])
+            )
+            record = dict.fromkeys(EMAIL_COLUMNS, "")
+        records.append(record)
     converted.data = json.dumps(records, ensure_ascii=False).encode("utf-8")
     return converted
 

@@ -464,13 +464,17 @@ def _read_batch(
     from feedback_analytics.ingest.channels import parse_message
 
     fetched = _fetch(client, uids)
-    # A UID gone meanwhile was moved by another reader, after it stored the message.
-    messages = [
-        _Fetched(uid, fetched[uid], parse_message(fetched[uid])) for uid in uids if uid in fetched
-    ]
-    report.seen += len(messages)
     done: list[int] = []
     problems: list[int] = []
+    messages: list[_Fetched] = []
+    # A UID gone meanwhile was moved by another reader, after it stored the message.
+    for uid in (uid for uid in uids if uid in fetched):
+        report.seen += 1
+        try:
+            messages.append(_Fetched(uid, fetched[uid], parse_message(fetched[uid])))
+        except Exception as exc:  # noqa: BLE001 - one unreadable message must not stop the rest
+            _problem(report, uid, f"cannot be read as an e-mail message ({type(exc).__name__})")
+            problems.append(uid)
     answering = _answered_feedback(engine, messages)
     feedback_messages = []
     stored: list[int] = []
@@ -588,7 +592,7 @@ def _store_feedback(
     from feedback_analytics.ingest.use_case import run_converted_import
 
     name = f"{ORIGIN} {settings.imap_folder} UID {messages[0].uid}-{messages[-1].uid}"
-    converted = convert_messages([m.raw for m in messages])
+    converted = convert_messages([m.raw for m in messages], parsed=[m.message for m in messages])
     result = run_converted_import(
         engine,
         converted,
@@ -630,11 +634,15 @@ def _answered_feedback(engine: Engine, messages: Sequence[_Fetched]) -> dict[int
     named: dict[int, list[str]] = {}
     numbered: dict[int, int] = {}
     for item in messages:
-        headers = " ".join(str(item.message.get(h, "")) for h in ("In-Reply-To", "References"))
+        try:
+            headers = " ".join(str(item.message.get(h, "")) for h in ("In-Reply-To", "References"))
+            subject = str(item.message.get("Subject", ""))
+        except Exception:  # noqa: BLE001 - headers this broken: the import says why
+            continue
         ids = _MESSAGE_IDS.findall(headers)
         if ids:
             named[item.uid] = ids
-        number = referenced_feedback(str(item.message.get("Subject", "")))
+        number = referenced_feedback(subject)
         if number is not None:
             numbered[item.uid] = number
     if not named and not numbered:
@@ -671,7 +679,10 @@ def _store_reply(
     "already" when stored before, else why it cannot be stored."""
     from feedback_analytics.ingest.channels import reply_parts
 
-    parts = reply_parts(item.message)
+    try:
+        parts = reply_parts(item.message)
+    except Exception as exc:  # noqa: BLE001 - one unreadable message must not stop the rest
+        return f"cannot be read as an e-mail message ({type(exc).__name__})"
     received_at = _instant(parts["received_at"], settings)
     if received_at is None:
         return "a reply without a readable Date header: received_at is " + (

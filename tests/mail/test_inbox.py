@@ -78,8 +78,9 @@ def reply(*, subject: str, text: str, in_reply_to: str | None = None, number: in
 
 
 def test_a_mailbox_of_500_messages_becomes_feedback_and_a_second_run_stores_nothing_new(
-    sqlite_engine: Engine, mailbox_settings: Any
+    sqlite_engine: Engine, mailbox_settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    set_env(monkeypatch, imap_batch=50)
     mails = mailbox(500, without_date_every=100)
     valid = [m for m in mails if m.valid]
     assert len(valid) == 495
