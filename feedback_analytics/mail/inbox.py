@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from feedback_analytics.audit import record_event
@@ -188,8 +189,9 @@ def watch(
 
     Waits with IMAP IDLE when the server has it (renewed at least every 25 minutes, and left
     every poll interval to record a run, so the Home page sees the reader alive), else polls
-    every imap_poll_seconds. A lost or refused connection is retried with a growing wait; a
-    refused password stops it (MailboxLoginRefused), as retrying cannot mend that.
+    every imap_poll_seconds. A lost or refused connection (to the mail server or the database)
+    is retried with a growing wait; a refused password stops it (MailboxLoginRefused), as
+    retrying cannot mend that.
     """
     settings = settings or get_settings()
     _require_settings(settings)
@@ -208,10 +210,11 @@ def watch(
                         _wait_for_mail(client, settings, stop)
             except MailboxLoginRefused:
                 raise
-            except MailboxError as exc:
+            except (MailboxError, OperationalError, InterfaceError) as exc:
+                # A lost mail server or database (restarted, a network cut) comes back.
                 failures += 1
                 wait = min(BACKOFF_FIRST_SECONDS * 2 ** (failures - 1), BACKOFF_MOST_SECONDS)
-                log.warning("%s; trying again in %.0f s", exc, wait)
+                log.warning("%s; trying again in %.0f s", _plain(exc, settings), wait)
                 stop.wait(wait)
     finally:
         restore()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -383,3 +384,41 @@ def test_mailbox_status_notices_a_stopped_or_failing_reader(sqlite_engine: Engin
     with Session(sqlite_engine) as session:
         later = mailbox_status(session, now=now + timedelta(minutes=20))
     assert later.stale
+
+
+def test_watch_reconnects_after_the_server_dropped_it(
+    sqlite_engine: Engine, mailbox_settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    set_env(monkeypatch, imap_poll_seconds=1)
+    stop = threading.Event()
+    arrived: list[int] = []
+    news = [threading.Event(), threading.Event()]
+
+    def on_stored(ids: list[int]) -> None:
+        arrived.extend(ids)
+        news[len(arrived) - 1].set()
+
+    reader = threading.Thread(
+        target=watch, kwargs={"engine": sqlite_engine, "on_stored": on_stored, "stop": stop}
+    )
+    reader.start()
+    try:
+        mailbox_settings.deliver(MAILBOX_USER, [mailbox(1)[0].raw])
+        assert news[0].wait(60)
+        # The server drops the reader's connection (Dovecot's own admin tool).
+        kicked = subprocess.run(
+            ["doveadm", "-c", str(mailbox_settings.root / "dovecot.conf"), "kick", MAILBOX_USER],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert kicked.returncode == 0, kicked.stderr
+        mailbox_settings.deliver(MAILBOX_USER, [mailbox(2)[1].raw])
+        assert news[1].wait(60), arrived
+    finally:
+        stop.set()
+        reader.join(timeout=30)
+    assert not reader.is_alive()
+    assert arrived == [1, 2]
+    assert "trying again in 5 s" in caplog.text
+    assert MAILBOX_PASSWORD not in caplog.text
