@@ -158,16 +158,31 @@ def fetch_mail(
     """
     settings = settings or get_settings()
     _require_settings(settings)
-    report = MailboxReport(folder=settings.imap_folder)
-    report.run_id = _start_run(engine, report)
-    try:
+
+    def read(report: MailboxReport) -> None:
         with connect(settings) as client:
             read_folder(
                 engine, client, report, settings=settings, on_stored=on_stored, progress=progress
             )
+
+    return _recorded_run(engine, settings, read)
+
+
+def _recorded_run(
+    engine: Engine, settings: Settings, read: Callable[[MailboxReport], None]
+) -> MailboxReport:
+    """Return a reading of the folder, recorded as a mailbox run whatever becomes of it; a
+    MailboxError raised carries the report so far."""
+    report = MailboxReport(folder=settings.imap_folder)
+    report.run_id = _start_run(engine, report)
+    try:
+        read(report)
     except MailboxError as exc:
         exc.report = report
         _finish_run(engine, report, error=str(exc))
+        raise
+    except KeyboardInterrupt:
+        _finish_run(engine, report, error="interrupted (Ctrl+C): the batch being read was not kept")
         raise
     except Exception as exc:
         _finish_run(engine, report, error=_plain(exc, settings))
@@ -228,20 +243,13 @@ def _watched_run(
     progress: Callable[[MailboxReport], None] | None,
 ) -> MailboxReport:
     """Return one recorded reading of the folder over an open connection."""
-    report = MailboxReport(folder=settings.imap_folder)
-    report.run_id = _start_run(engine, report)
-    try:
+
+    def read(report: MailboxReport) -> None:
         read_folder(
             engine, client, report, settings=settings, on_stored=on_stored, progress=progress
         )
-    except MailboxError as exc:
-        _finish_run(engine, report, error=str(exc))
-        raise
-    except Exception as exc:
-        _finish_run(engine, report, error=_plain(exc, settings))
-        raise
-    _finish_run(engine, report)
-    return report
+
+    return _recorded_run(engine, settings, read)
 
 
 def _kept_quiet(engine: Engine, report: MailboxReport, quiet: int | None) -> int | None:
