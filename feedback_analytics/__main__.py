@@ -1,6 +1,6 @@
-"""The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import, export,
-import-surveys, report, train, classify, evaluate, create-user, set-password, audit-verify,
-send-mail)."""
+"""The command line: python -m feedback_analytics COMMAND (init-db, seed-demo, import,
+fetch-mail, send-mail, export, import-surveys, report, train, classify, evaluate, create-user,
+set-password, audit-verify)."""
 
 from __future__ import annotations
 
@@ -168,6 +168,55 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif result.classified is not None and result.classified.version is not None:
         _say(_classified_message(result.classified))
     return _report_import(result, args, rows="rows", updated="updated")
+
+
+def cmd_fetch_mail(args: argparse.Namespace) -> int:
+    """Read the dedicated mailbox's new messages into feedback, once or --watch; return 0, or
+    1 when some messages could not be read (moved to the problem folder), 2 when the mailbox
+    settings are missing, 3 when its server cannot be reached or drops the connection, 4 when
+    it refuses the user name and password."""
+    from feedback_analytics.mail import inbox, outbox
+
+    engine = _engine()
+
+    def acknowledge(feedback_ids: list[int]) -> None:
+        # FEEDBACK_MAIL_AUTO_ACKNOWLEDGE: the customers who wrote get the acknowledgement now.
+        delivered = outbox.auto_acknowledge(engine, feedback_ids)
+        if delivered.deliveries or delivered.problem:
+            _say(f"acknowledged by e-mail: {delivered.count('sent'):,} sent")
+        if delivered.problem_text:
+            _say(f"  the acknowledgements wait in the queue: {delivered.problem_text}")
+
+    on_stored = acknowledge if get_settings().mail_auto_acknowledge else None
+
+    def progress(report: inbox.MailboxReport) -> None:
+        _say(
+            f"batch {report.batches}: {report.seen:,} read, {report.stored:,} new, "
+            f"{report.replies:,} replies, {report.already:,} already stored, "
+            f"{report.unreadable:,} unreadable"
+        )
+
+    try:
+        if args.watch:
+            _say(
+                f"Watching the mailbox's {get_settings().imap_folder} (Ctrl+C or SIGTERM stops "
+                "after the current batch)."
+            )
+            inbox.watch(engine, progress=progress, on_stored=on_stored)
+            _say("Stopped watching the mailbox.")
+            return 0
+        report = inbox.fetch_mail(engine, progress=progress, on_stored=on_stored)
+    except inbox.MailboxError as exc:
+        if exc.report is not None and exc.report.seen:
+            _say(exc.report.summary())
+        _say(f"error: {exc}")
+        return exc.exit_status
+    _say(report.summary())
+    for problem in report.problems[:20]:
+        _say(f"  {problem}")
+    if len(report.problems) > 20:
+        _say(f"  ... and {len(report.problems) - 20:,} more")
+    return inbox.EXIT_UNREADABLE if report.unreadable else 0
 
 
 def _report_import(
@@ -632,6 +681,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     sub.set_defaults(func=cmd_import)
+
+    sub = commands.add_parser(
+        "fetch-mail",
+        help="read the dedicated feedback mailbox (IMAP) into feedback; exit 1: some messages "
+        "unreadable, 2: settings missing, 3: server unreachable, 4: sign-in refused",
+    )
+    sub.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep reading as mail arrives (IMAP IDLE, else every FEEDBACK_IMAP_POLL_SECONDS)",
+    )
+    sub.set_defaults(func=cmd_fetch_mail)
 
     sub = commands.add_parser("export", help="export every record to the canonical file")
     sub.add_argument("--out", required=True, metavar="FILE", help=".csv, .xlsx, .json or .jsonl")

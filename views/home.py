@@ -48,5 +48,38 @@ if batches.empty:
 else:
     ui.show_table(batches, lang)
 
+st.subheader(t("home.mailbox", lang))
+mailbox = ui.mailbox_reading()
+if not mailbox.has_run and not mailbox.configured:
+    st.caption(t("home.mailbox.none", lang))
+elif not mailbox.has_run:
+    st.warning(t("home.mailbox.never", lang), icon=":material/mail:")
+else:
+    last_read, last_run, last_day = st.columns(3)
+    last_read.metric(
+        t("home.mailbox.last_read", lang),
+        format_datetime(mailbox.last_finished_at or mailbox.last_started_at, lang, tz=tz),
+    )
+    last_run.metric(t("home.mailbox.last_run", lang), format_number(mailbox.last_came_in, lang))
+    last_day.metric(t("home.mailbox.last_day", lang), format_number(mailbox.day_came_in, lang))
+    if mailbox.last_error:
+        st.error(
+            t("home.mailbox.failed", lang, error=ui.escape_markdown(mailbox.last_error)),
+            icon=":material/mail:",
+        )
+    if mailbox.stale:
+        since = format_datetime(mailbox.last_success_at, lang, tz=tz)
+        st.warning(t("home.mailbox.stale", lang, since=since), icon=":material/schedule:")
+    if mailbox.last_unreadable:
+        st.caption(
+            t(
+                "home.mailbox.unreadable",
+                lang,
+                count=format_number(mailbox.last_unreadable, lang),
+                folder=ui.escape_markdown(mailbox.problem_folder),
+            )
+        )
+    st.caption(t("home.local_time", lang, zone=ui.settings().timezone))
+
 st.header(t("home.pages", lang))
 ui.page_directory(lang, ui.require_viewer().role)

@@ -95,7 +95,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from email import policy
@@ -327,7 +327,7 @@ def convert_email(binary: bytes, *, file_name: str, encoding: str | None = None)
         raise FileUnreadable("the file is empty: save the e-mail (.eml) or mailbox (.mbox) again")
     encoding = choose_encoding(b"", encoding) if encoding else None
     mailbox_file = PurePath(file_name).suffix.lower() == ".mbox" or _starts_as_mbox(binary)
-    messages = list(_mbox_messages(binary) if mailbox_file else [_parse_message(binary)])
+    messages = list(_mbox_messages(binary) if mailbox_file else [parse_message(binary)])
     if not messages:
         raise FileUnreadable("holds no e-mail message: choose the mailbox that holds them")
     if not mailbox_file and not any(messages[0].get(h) for h in ("From", "Date", "Subject")):
@@ -344,12 +344,69 @@ def convert_email(binary: bytes, *, file_name: str, encoding: str | None = None)
     return converted
 
 
+def convert_messages(
+    messages: Sequence[bytes],
+    *,
+    encoding: str | None = None,
+    parsed: Sequence[EmailMessage] | None = None,
+) -> Converted:
+    """Return raw e-mail messages (as a mail server hands them) as canonical JSON: object N is
+    message N, read exactly as an .eml file of it is; a message that is no e-mail at all is a
+    rejection (its object left blank, so the numbers below it stay). `parsed` holds the same
+    messages parsed already (parse_message), which saves parsing them again."""
+    if parsed is not None and len(parsed) != len(messages):
+        raise ValueError("parsed must hold the same messages as messages")
+    encoding = choose_encoding(b"", encoding) if encoding else None
+    digest = hashlib.sha256()
+    for raw in messages:
+        digest.update(hashlib.sha256(raw).digest())
+    converted = Converted("email", b"", "json", digest.hexdigest())
+    records: list[dict[str, str]] = []
+    for number, raw in enumerate(messages, start=1):
+        message = parse_message(raw) if parsed is None else parsed[number - 1]
+        if not any(message.get(h) for h in ("From", "Date", "Subject")):
+            reason = "is not an e-mail message: it has no From, Date or Subject header"
+            converted.rejections.append(
+                Rejection(number, {}, [RowError(f"message {number}", number, None, reason)])
+            )
+            records.append(dict.fromkeys(EMAIL_COLUMNS, ""))
+            continue
+        try:
+            record = _email_record(message, number, encoding=encoding, warnings=converted.warnings)
+        except Exception as exc:  # noqa: BLE001 - one unreadable message must not stop the rest
+            reason = f"cannot be read as an e-mail message ({type(exc).__name__})"
+            converted.rejections.append(
+                Rejection(number, {}, [RowError(f"message {number}", number, None, reason)])
+            )
+            record = dict.fromkeys(EMAIL_COLUMNS, "")
+        records.append(record)
+    converted.data = json.dumps(records, ensure_ascii=False).encode("utf-8")
+    return converted
+
+
+def reply_parts(message: EmailMessage, *, encoding: str | None = None) -> dict[str, str]:
+    """Return a message's external_id, received_at (ISO 8601; as written when unreadable, empty
+    without a Date), subject and whole body text, as the e-mail import reads them."""
+    warnings: list[str] = []
+    subject = _header_text(message, "Subject", encoding)
+    date_text = _raw_header(message, "Date", encoding)
+    address = _sender(message, encoding)[1]
+    body = _body_text(message, 1, encoding=encoding, warnings=warnings)
+    return {
+        "external_id": _message_id(message, 1, (address, date_text, subject, body), warnings),
+        "received_at": _received_at(date_text, 1, warnings),
+        "subject": subject,
+        "text": body,
+    }
+
+
 def _starts_as_mbox(binary: bytes) -> bool:
     """Return whether the file opens with an mbox "From " separator line (not a header)."""
     return binary.lstrip(b"\r\n").startswith(b"From ")
 
 
-def _parse_message(binary: bytes) -> EmailMessage:
+def parse_message(binary: bytes) -> EmailMessage:
+    """Return one raw e-mail message parsed (headers decoded as the e-mail import reads them)."""
     return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(binary))
 
 
@@ -370,7 +427,7 @@ def _mbox_messages(binary: bytes) -> Iterator[EmailMessage]:
         box = mailbox.mbox(path, create=False)
         try:
             for key in sorted(box.keys()):
-                yield _parse_message(box.get_bytes(key))
+                yield parse_message(box.get_bytes(key))
         finally:
             box.close()
     finally:

@@ -113,6 +113,7 @@ def import_source(
     origin: str = "cli",
     progress: Progress | None = None,
     before_commit: BeforeCommit | None = None,
+    converted: Converted | None = None,
 ) -> FileResult:
     """Import one file as one batch and return what became of its rows.
 
@@ -121,6 +122,8 @@ def import_source(
     unknown kind raises ValueError. Never raises for a bad file: an unreadable one changes
     nothing and says why in `FileResult.unreadable`. `before_commit` runs in the file's
     transaction after its rows are written (not on a dry run, nor for an unreadable file).
+    `converted` is a channel file converted already (the mailbox's messages: `source` is then
+    its canonical data, and `kind` is not used).
     """
     result = FileResult(file=file_name)
     try:
@@ -129,7 +132,8 @@ def import_source(
         result.unreadable = f"{file_name} {exc}"
         return result
     try:
-        converted = _converted(binary, kind=kind, file_name=file_name, encoding=encoding)
+        if converted is None:
+            converted = _converted(binary, kind=kind, file_name=file_name, encoding=encoding)
         _import(
             engine,
             binary if converted is None else io.BytesIO(converted.data),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from feedback_analytics.audit import record_event
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import ClassifierModel
-from feedback_analytics.ingest.channels import detect_kind
+from feedback_analytics.ingest.channels import Converted, detect_kind
 from feedback_analytics.ingest.pipeline import BeforeCommit, Progress, import_source
 from feedback_analytics.ingest.results import FileResult, ImportResult
 
@@ -83,6 +83,30 @@ def run_import(
     _categorise(engine, result)
     refresh_snapshot(engine)
     return result
+
+
+def run_converted_import(
+    engine: Engine, converted: Converted, *, file_name: str, actor: str, origin: str
+) -> FileResult:
+    """Import channel records converted already (the mailbox's messages of one batch) as one
+    audited batch, then categorise and refresh what follows, as run_import does; return the
+    batch's outcome."""
+    call = {"files": [Path(file_name).name[:AUDITED_NAME_CHARS]], "kinds": [converted.kind]}
+    result = ImportResult()
+    result.files.append(
+        import_source(
+            engine,
+            converted.data,
+            file_name=file_name,
+            origin=origin,
+            converted=converted,
+            before_commit=_audit_import(actor, kind=converted.kind, call=call),
+        )
+    )
+    if result.total("inserted") or result.total("updated"):
+        _categorise(engine, result)
+        refresh_snapshot(engine)
+    return result.files[0]
 
 
 def run_survey_import(

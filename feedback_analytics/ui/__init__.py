@@ -18,6 +18,7 @@ from feedback_analytics.ui.data import (
     store_summary,
 )
 from feedback_analytics.ui.language import current_language, language_switch
+from feedback_analytics.ui.mailbox import mailbox_reading
 from feedback_analytics.ui.navigation import (
     PAGES,
     PageSpec,
@@ -51,6 +52,7 @@ __all__ = [
     "forget_policy",
     "get_engine",
     "language_switch",
+    "mailbox_reading",
     "page_directory",
     "page_menu",
     "policy",

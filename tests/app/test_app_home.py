@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app_support import add_batch, add_feedback, metric, new_app, seed_demo, texts
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from feedback_analytics.db.models import MailboxRun
 from feedback_analytics.store import BATCH_COLUMNS, recent_batches, summarize_store
 
 
@@ -130,3 +131,74 @@ def test_recent_batches_newest_first_and_limited(store_engine: Engine) -> None:
     assert frame["finished_at"].iloc[1] == datetime(2026, 10, 2, 0, 1, tzinfo=UTC)
     assert empty.empty
     assert list(empty.columns) == list(BATCH_COLUMNS)
+
+
+# --- The mailbox reader ------------------------------------------------------------------------
+def test_home_says_how_to_connect_a_mailbox_when_none_is(app: AppTest) -> None:
+    shown = texts(app)
+    assert "Feedback mailbox" in shown
+    assert "No mailbox is connected." in shown
+    assert "fetch-mail" in shown
+
+
+def test_home_shows_what_the_mailbox_reader_brought(store_engine: Engine, mailbox_settings) -> None:
+    from feedback_analytics.mail.inbox import fetch_mail
+    from tests.conftest import MAILBOX_USER
+    from tests.mail.corpus import mailbox
+
+    mailbox_settings.deliver(MAILBOX_USER, [m.raw for m in mailbox(4, without_date_every=4)])
+    fetch_mail(store_engine)
+    at = new_app().run()
+    assert not at.exception
+    assert metric(at, "Came in on the last read") == "4"
+    assert metric(at, "Came in in the last 24 hours") == "4"
+    assert metric(at, "Last read") != "—"
+    shown = texts(at)
+    assert "Messages the last read could not turn into a feedback: 1." in shown
+    assert "Feedback unreadable" in shown
+    assert not at.warning and not at.error
+
+
+def _run(engine: Engine, *, ago: timedelta, error: str | None = None, stored: int = 0) -> None:
+    at = datetime.now(UTC) - ago
+    with Session(engine) as session, session.begin():
+        session.add(
+            MailboxRun(
+                folder="INBOX",
+                started_at=at,
+                finished_at=at,
+                seen=stored,
+                stored=stored,
+                replies=0,
+                already=0,
+                unreadable=0,
+                error=error,
+            )
+        )
+
+
+def test_home_warns_when_the_mailbox_reader_failed_and_stopped(store_engine: Engine) -> None:
+    _run(store_engine, ago=timedelta(hours=2), stored=5)
+    _run(store_engine, ago=timedelta(hours=1), error="the connection to the server was lost")
+    at = new_app().run()
+    assert not at.exception
+    assert "The last reading of the mailbox failed: the connection to the server was lost" in (
+        at.error[0].value
+    )
+    assert "has not been read successfully since" in at.warning[0].value
+    assert metric(at, "Came in in the last 24 hours") == "5"
+
+    vi = new_app()
+    vi.query_params["lang"] = "vi"
+    vi.run()
+    assert not vi.exception
+    assert "Hộp thư chưa được đọc thành công kể từ" in vi.warning[0].value
+    assert metric(vi, "Thư mới trong 24 giờ qua") == "5"
+
+
+def test_home_is_quiet_while_the_mailbox_reader_keeps_up(store_engine: Engine) -> None:
+    _run(store_engine, ago=timedelta(minutes=3), stored=2)
+    at = new_app().run()
+    assert not at.exception
+    assert metric(at, "Came in on the last read") == "2"
+    assert not at.warning and not at.error

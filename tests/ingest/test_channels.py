@@ -592,3 +592,33 @@ def test_a_wrong_file_for_the_kind_is_unreadable_and_writes_nothing(
     assert "choose the kind of file it is" in result.unreadable
     assert (result.read, result.inserted, result.rejected) == (0, 0, 0)
     assert count(engine, Feedback) == count(engine, ImportBatch) == 0
+
+
+# --- Messages as a mail server hands them (the dedicated mailbox) ------------------------------
+@pytest.mark.parametrize("number", range(5))  # one message of each shape of the test mailbox
+@pytest.mark.parametrize("without_date", [False, True])
+def test_convert_messages_reads_each_message_as_its_eml_file_is_read(
+    number: int, without_date: bool
+) -> None:
+    from feedback_analytics.ingest.channels import convert_messages, parse_message
+    from tests.mail.corpus import mail
+
+    raw = mail(number, without_date=without_date).raw
+    as_eml = convert(raw, kind="email", file_name="message.eml")
+    for parsed in (None, [parse_message(raw)]):
+        from_server = convert_messages([raw], parsed=parsed)
+        assert json.loads(from_server.data) == json.loads(as_eml.data)
+        assert from_server.warnings == as_eml.warnings
+        assert from_server.kind == "email" and not from_server.rejections
+
+
+def test_convert_messages_keeps_each_message_at_its_number() -> None:
+    from feedback_analytics.ingest.channels import convert_messages
+    from tests.mail.corpus import mail
+
+    converted = convert_messages([mail(1).raw, b"not an e-mail at all", mail(2).raw])
+    records = json.loads(converted.data)
+    assert [r["external_id"] for r in records] == [mail(1).message_id, "", mail(2).message_id]
+    assert [(r.row, r.reason) for r in converted.rejections] == [
+        (2, "is not an e-mail message: it has no From, Date or Subject header")
+    ]
