@@ -3,9 +3,10 @@
 import streamlit as st
 
 from feedback_analytics import ui
-from feedback_analytics.access import may_open
+from feedback_analytics.access import HANDLE, can, may_open
 from feedback_analytics.db.models import CHANNELS
 from feedback_analytics.i18n import format_datetime, format_number, t
+from feedback_analytics.ui import mail
 
 lang = ui.current_language()
 tz = ui.settings().tz
@@ -80,6 +81,18 @@ else:
             )
         )
     st.caption(t("home.local_time", lang, zone=ui.settings().timezone))
+
+# Those who handle feedback see the call-backs waiting for them (staff cannot open Processing
+# and SLA, which lists them too).
+viewer = ui.require_viewer()
+if can(viewer.role, HANDLE):
+    callbacks = mail.callbacks_to_make(viewer.role)
+    done = st.session_state.pop("home_outcome", None)
+    if len(callbacks) or done is not None:
+        st.subheader(t("processing.callbacks", lang, count=format_number(len(callbacks), lang)))
+        if done is not None:
+            (st.success if done[0] == "success" else st.warning)(done[1])
+        mail.show_callbacks(callbacks, lang, viewer, outcome_key="home_outcome")
 
 st.header(t("home.pages", lang))
 ui.page_directory(lang, ui.require_viewer().role)

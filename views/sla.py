@@ -126,21 +126,4 @@ with failed_tab:
                     st.session_state["processing_outcome"] = done
                     st.rerun()
 with callback_tab:
-    st.caption(t("processing.callbacks_help", lang))
-    if len(callbacks):
-        ui.show_table(callbacks, lang)
-        if handles:
-            with st.form("mark_called"):
-                chosen = st.selectbox(
-                    t("processing.called_which", lang),
-                    callbacks["outbox_id"].tolist(),
-                    key="called_id",
-                )
-                if st.form_submit_button(t("processing.called", lang)):
-                    marked = mail.mark_called(int(chosen), actor=viewer.actor)
-                    st.session_state["processing_outcome"] = (
-                        ("success", t("processing.called_done", lang))
-                        if marked
-                        else ("warning", t("processing.send_again_stale", lang))
-                    )
-                    st.rerun()
+    mail.show_callbacks(callbacks, lang, viewer, outcome_key="processing_outcome")

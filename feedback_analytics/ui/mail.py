@@ -4,11 +4,14 @@ call-backs to make, and the clicks that act on them (each in its own transaction
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 from sqlalchemy.orm import Session
 
-from feedback_analytics import privacy
+from feedback_analytics import access, privacy
+from feedback_analytics.i18n import t
 from feedback_analytics.mail import outbox
 from feedback_analytics.ui.data import get_engine
+from feedback_analytics.ui.tables import show_table
 
 
 def messages_to_check() -> pd.DataFrame:
@@ -25,7 +28,7 @@ def callbacks_to_make(role: str | None) -> pd.DataFrame:
         contacts = privacy.record_contacts(session, frame["feedback_id"].tolist(), role)
     for name in ("customer_name", "customer_phone"):
         frame.insert(
-            frame.columns.get_loc("message_step"),
+            list(frame.columns).index("message_step"),
             name,
             [contacts.get(int(i), {}).get(name) for i in frame["feedback_id"]],
         )
@@ -54,3 +57,30 @@ def mark_called(outbox_id: int, *, actor: str) -> bool:
     """Record that a call-back was made; return False when it was marked before."""
     with Session(get_engine()) as session, session.begin():
         return outbox.mark_called(session, outbox_id, actor=actor)
+
+
+def show_callbacks(
+    callbacks: pd.DataFrame, lang: str, viewer: access.Viewer, *, outcome_key: str
+) -> None:
+    """Render the call-backs to make and, for those who handle feedback, the form that marks
+    one made; what the click did is left under `outcome_key` for the page to say once."""
+    st.caption(t("processing.callbacks_help", lang))
+    if not len(callbacks):
+        return
+    show_table(callbacks, lang)
+    if not access.can(viewer.role, access.HANDLE):
+        return
+    with st.form(f"mark_called_{outcome_key}"):
+        chosen = st.selectbox(
+            t("processing.called_which", lang),
+            callbacks["outbox_id"].tolist(),
+            key=f"called_id_{outcome_key}",
+        )
+        if st.form_submit_button(t("processing.called", lang)):
+            marked = mark_called(int(chosen), actor=viewer.actor)
+            st.session_state[outcome_key] = (
+                ("success", t("processing.called_done", lang))
+                if marked
+                else ("warning", t("processing.send_again_stale", lang))
+            )
+            st.rerun()

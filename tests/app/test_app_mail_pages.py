@@ -152,7 +152,7 @@ def test_processing_marks_a_call_back_made(store_engine: Engine) -> None:
     (table,) = [frame for frame in at.dataframe if "text" in frame.value]
     (phone,) = table.value["customer_phone"].tolist()
     assert "345" not in phone  # masked
-    at.selectbox(key="called_id").select(call_id).run()
+    at.selectbox(key="called_id_processing_outcome").select(call_id).run()
     next(b for b in at.button if b.label == "Mark as called").click().run()
     assert not at.exception
     assert "Marked as called." in shown(at)
@@ -161,3 +161,30 @@ def test_processing_marks_a_call_back_made(store_engine: Engine) -> None:
         row = session.get(OutboxMessage, call_id)
         assert row.status == "called"
         assert row.server_reply == "called by manager@example.test"
+
+
+def test_staff_find_their_call_backs_on_home_with_the_number_and_the_text(
+    store_engine: Engine,
+) -> None:
+    _, call_id = _feedback_with_messages(store_engine)
+    at = open_as("views/home.py", "staff")
+    assert "Call-backs to make (1)" in shown(at)
+    (table,) = [frame for frame in at.dataframe if "text" in frame.value]
+    assert table.value["customer_phone"].tolist() == ["0912 345 678"]  # staff see contacts
+    assert "FB-" in callback_texts(at)[0]
+    at.selectbox(key="called_id_home_outcome").select(call_id).run()
+    next(b for b in at.button if b.label == "Mark as called").click().run()
+    assert not at.exception
+    assert "Marked as called." in shown(at)
+    assert "Call-backs to make (0)" in shown(at)
+    at.run()
+    assert "Call-backs to make" not in shown(at)  # none left
+    with Session(store_engine) as session:
+        assert session.get(OutboxMessage, call_id).status == "called"
+
+
+def test_quality_teams_who_do_not_handle_feedback_see_no_call_backs(
+    store_engine: Engine,
+) -> None:
+    _feedback_with_messages(store_engine)
+    assert "Call-backs to make" not in shown(open_as("views/home.py", "quality"))
