@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from feedback_analytics import access, privacy, store, ui, workflow
 from feedback_analytics.errors import ActionableError
-from feedback_analytics.i18n import format_number, t
-from feedback_analytics.mail import outbox
+from feedback_analytics.i18n import format_datetime, format_number, t
+from feedback_analytics.mail import inbox, outbox
 
 lang = ui.current_language()
 viewer = ui.require_viewer()
@@ -268,3 +268,15 @@ else:
                     outbox.mark_called(session, int(message.outbox_id), actor=viewer.actor)
                 st.session_state[outcome_key] = ("success", t("record.called", lang))
                 st.rerun()
+
+st.subheader(t("record.replies", lang))
+with Session(engine) as session:
+    replies = inbox.record_replies(session, feedback_id=feedback_id, role=viewer.role)
+if replies.empty:
+    st.caption(t("record.replies_none", lang))
+for reply in replies.itertuples():
+    when = format_datetime(reply.received_at, lang, tz=tz)
+    # The subject is the customer's: escaped, so that it shows as typed (never a link).
+    subject = ui.escape_markdown(reply.subject)
+    with st.expander(t("record.reply_title", lang, at=when, subject=subject)):
+        st.text(reply.text)

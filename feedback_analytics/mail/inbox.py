@@ -34,11 +34,13 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from feedback_analytics import privacy
 from feedback_analytics.audit import record_event
 from feedback_analytics.config import Settings, get_settings
 from feedback_analytics.db.models import CustomerReply, Feedback, MailboxRun, OutboxMessage
@@ -852,3 +854,21 @@ def mailbox_status(
         last_success_at=success,
         stale=success is None or now - success > allowed,
     )
+
+
+REPLY_COLUMNS = ("received_at", "subject", "text")
+
+
+def record_replies(session: Session, *, feedback_id: int, role: str | None) -> pd.DataFrame:
+    """Return the customer's replies to one feedback, oldest first (REPLY_COLUMNS): the
+    subject and text as `role` may see them (privacy redacts contacts for other roles)."""
+    rows = session.execute(
+        select(CustomerReply.received_at, CustomerReply.subject, CustomerReply.text)
+        .where(CustomerReply.feedback_id == feedback_id)
+        .order_by(CustomerReply.received_at, CustomerReply.id)
+    ).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=list(REPLY_COLUMNS))
+    frame["received_at"] = pd.to_datetime(frame["received_at"], utc=True)
+    for name in ("subject", "text"):
+        frame[name] = [privacy.text_for_viewer(str(value), role) for value in frame[name]]
+    return frame

@@ -12,9 +12,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from feedback_analytics.db import AuditEvent, Customer, Feedback, OutboxMessage
+from feedback_analytics.db import AuditEvent, Customer, CustomerReply, Feedback, OutboxMessage
 from feedback_analytics.i18n import t
 from feedback_analytics.mail import outbox, templates
+from tests.hostile import displayed
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 NOW = datetime.now(UTC)
@@ -188,3 +189,37 @@ def test_quality_teams_who_do_not_handle_feedback_see_no_call_backs(
 ) -> None:
     _feedback_with_messages(store_engine)
     assert "Call-backs to make" not in shown(open_as("views/home.py", "quality"))
+
+
+def test_the_record_page_shows_the_customer_s_replies_as_the_role_may_see_them(
+    store_engine: Engine,
+) -> None:
+    add_feedback(store_engine, [{"current_feature": "Wi-Fi drops at night"}])
+    with Session(store_engine) as session, session.begin():
+        feedback_id = session.scalars(select(Feedback.id)).one()
+        session.add(
+            CustomerReply(
+                feedback_id=feedback_id,
+                message_id="reply-1@customer.test",
+                received_at=datetime(2026, 10, 3, 2, 0, tzinfo=UTC),
+                subject=f"Re: [FB-{feedback_id}] **urgent**",
+                text="Still dropping. Call me on 0912 345 678.",
+                created_at=NOW,
+            )
+        )
+
+    def record_page(role: str) -> AppTest:
+        at = open_as("views/record.py", role)
+        at.number_input(key="record_id").set_value(feedback_id).run()
+        assert not at.exception
+        return at
+
+    staff = record_page("staff")
+    (expander,) = [e for e in staff.expander if "urgent" in e.label]
+    # Escaped for markdown: the reader sees the subject as typed, never bold or a link.
+    assert expander.label != displayed(expander.label)
+    assert displayed(expander.label) == f"2026-10-03 09:00: Re: [FB-{feedback_id}] **urgent**"
+    assert "Still dropping. Call me on 0912 345 678." in shown(staff)
+    quality = shown(record_page("quality"))
+    assert "Still dropping." in quality
+    assert "0912 345 678" not in quality  # redacted for a role that does not see contacts
