@@ -206,6 +206,8 @@ def queue_message(
         channel = "callback"
     else:
         return None
+    if step == "acknowledge" and record.due_at is None:
+        _promise_by_policy(session, record, actor=actor, now=now)
     settings = get_settings()
     lang = customer_language(
         (record.current_feature, record.proposal, record.reason), default=settings.mail_language
@@ -242,6 +244,21 @@ def queue_message(
         .returning(OutboxMessage.id)
     )
     return None if inserted is None else Queued(int(inserted), channel)
+
+
+def _promise_by_policy(session: Session, record: Feedback, *, actor: str, now: datetime) -> None:
+    """Promise a record that has no promised time the time of the SLA policy (received_at plus
+    its priority's resolution target; from now when that has passed), audited as a promise.
+
+    The policy promises the customer an estimated processing time with the acknowledgement: a
+    time told to the customer is a promise, so it is recorded as one and measured.
+    """
+    due = workflow.default_due_at(session, received_at=record.received_at, priority=record.priority)
+    if due is None:
+        return  # the priority has no resolution target: the message promises no time
+    if due <= now:
+        due = now + (due - record.received_at)
+    workflow.promise(session, record.id, due_at=due, actor=actor, now=now)
 
 
 def take_step(

@@ -8,13 +8,21 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from feedback_analytics import workflow
-from feedback_analytics.db import Feedback, OutboxMessage, make_engine
+from feedback_analytics.db import AuditEvent, Feedback, OutboxMessage, make_engine
 from feedback_analytics.mail import outbox
-from tests.mail.helpers import ENGLISH, VIETNAMESE, add_record, message_events, outbox_rows
+from feedback_analytics.mail.templates import customer_datetime
+from tests.mail.helpers import (
+    ENGLISH,
+    RECEIVED,
+    VIETNAMESE,
+    add_record,
+    message_events,
+    outbox_rows,
+)
 
 STAFF = "staff@example.test"
 DUE = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)  # 17:00 on 24 December in Ho Chi Minh City
@@ -53,6 +61,33 @@ def test_the_acknowledgement_reaches_the_server_in_the_customers_language(
     [row] = outbox_rows(engine)
     assert (row.status, row.message_id) == ("sent", message["Message-ID"].strip("<>"))
     assert row.server_reply.startswith("250") and row.sent_at is not None
+
+
+def test_an_acknowledgement_without_a_promised_time_promises_the_policys(
+    engine: Engine, smtp_settings
+):
+    # Received five hours ago, priority normal: the default policy resolves it within 120 h.
+    feedback_id = add_record(engine, due_at=None)
+    outbox.take_step(engine, feedback_id, "acknowledge", actor=STAFF, at=now())
+    [message] = smtp_settings.wait_for(1)
+    with Session(engine) as session:
+        record = session.get_one(Feedback, feedback_id)
+        assert record.due_at == RECEIVED + timedelta(hours=120)
+        promised = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "feedback.promise")
+        ).one()
+        assert (promised.feedback_id, promised.actor) == (feedback_id, STAFF)
+    told = customer_datetime(RECEIVED + timedelta(hours=120), "vi")
+    assert f"trước {told}" in message.get_content()
+
+
+def test_a_policy_time_already_past_is_promised_from_now(engine: Engine, smtp_settings):
+    feedback_id = add_record(engine, due_at=None)
+    late = RECEIVED + timedelta(hours=200)  # past received_at + 120 h
+    outbox.take_step(engine, feedback_id, "acknowledge", actor=STAFF, at=RECEIVED, now=late)
+    smtp_settings.wait_for(1)
+    with Session(engine) as session:
+        assert session.get_one(Feedback, feedback_id).due_at == late + timedelta(hours=120)
 
 
 def test_a_new_promised_time_is_sent_once_per_time(engine: Engine, smtp_settings):
