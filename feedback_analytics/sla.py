@@ -19,11 +19,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
 
-from feedback_analytics import audit
 from feedback_analytics.config import get_settings
-from feedback_analytics.db.models import DEFAULT_PRIORITY, PRIORITIES, AppSetting
+from feedback_analytics.db.models import DEFAULT_PRIORITY, PRIORITIES
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import format_number, t
+from feedback_analytics.shared_settings import read_setting, save_setting
 
 KEY = "sla"
 # Resolution targets a store starts with, in calendar hours: two days for urgent feedback, then
@@ -210,8 +210,8 @@ def default_policy() -> SlaPolicy:
 
 def load_policy(session: Session) -> SlaPolicy:
     """Return the stored policy, or the default one when none was saved."""
-    stored = session.get(AppSetting, KEY)
-    return default_policy() if stored is None else SlaPolicy.model_validate(stored.value)
+    stored = read_setting(session, KEY)
+    return default_policy() if stored is None else SlaPolicy.model_validate(stored)
 
 
 def parse_policy(value: dict[str, Any]) -> SlaPolicy:
@@ -260,18 +260,8 @@ def save_policy(
     if before == policy:
         return False
     value = policy.model_dump(mode="json")
-    stored = session.get(AppSetting, KEY)
-    if stored is None:
-        session.add(AppSetting(key=KEY, value=value, updated_at=now, updated_by=actor))
-    else:
-        stored.value, stored.updated_at, stored.updated_by = value, now, actor
-    audit.record_event(
-        session,
-        actor=actor,
-        action="settings.change",
-        details={"setting": KEY, "from": before.model_dump(mode="json"), "to": value},
-        now=now,
-    )
+    details = {"from": before.model_dump(mode="json"), "to": value}
+    save_setting(session, KEY, value, actor=actor, details=details, now=now)
     return True
 
 

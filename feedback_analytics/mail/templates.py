@@ -25,11 +25,11 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
-from feedback_analytics import audit
 from feedback_analytics.config import get_settings
-from feedback_analytics.db.models import MESSAGE_STEPS, AppSetting
+from feedback_analytics.db.models import MESSAGE_STEPS
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.mail import feedback_reference
+from feedback_analytics.shared_settings import read_setting, save_setting
 
 # The app_settings key of the edited templates: {"<step>.<language>": text}.
 KEY = "mail_templates"
@@ -89,10 +89,8 @@ def default_template(name: str) -> str:
 
 def edited_templates(session: Session) -> dict[str, str]:
     """Return the templates an administrator edited, by name (the others are the defaults)."""
-    stored = session.get(AppSetting, KEY)
-    if stored is None:
-        return {}
-    return {name: text for name, text in stored.value.items() if name in TEMPLATE_NAMES}
+    stored = read_setting(session, KEY) or {}
+    return {name: text for name, text in stored.items() if name in TEMPLATE_NAMES}
 
 
 def load_templates(session: Session) -> dict[str, str]:
@@ -233,20 +231,8 @@ def _store(
     now: datetime | None,
     details: dict[str, Any],
 ) -> None:
-    now = now or datetime.now(UTC)
-    stored = session.get(AppSetting, KEY)
-    if stored is None:
-        session.add(AppSetting(key=KEY, value=edited, updated_at=now, updated_by=actor))
-    else:
-        stored.value, stored.updated_at, stored.updated_by = edited, now, actor
     # The template's text is the company's, not a customer's; its name says which one changed.
-    audit.record_event(
-        session,
-        actor=actor,
-        action="settings.change",
-        details={"setting": KEY, **details},
-        now=now,
-    )
+    save_setting(session, KEY, dict(edited), actor=actor, details=details, now=now)
 
 
 def _check_name(name: str) -> tuple[str, str]:

@@ -74,6 +74,21 @@ def open_as(path: str, role: str) -> AppTest:
     return at
 
 
+def record_page(feedback_id: int, role: str = "staff") -> AppTest:
+    """Return the Record page of one feedback, opened as `role` (no exception)."""
+    at = open_as("views/record.py", role)
+    at.number_input(key="record_id").set_value(feedback_id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Click the button labelled `label` and run the page (no exception)."""
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def add_feedback(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
     """Store feedback records; each dict overrides the defaults of one record."""
     now = datetime(2026, 10, 2, tzinfo=UTC)

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from feedback_analytics.db.models import MailboxRun
 from feedback_analytics.store import BATCH_COLUMNS, recent_batches, summarize_store
+from tests.mail.helpers import add_mailbox_run
 
 
 def test_an_empty_store_says_so_and_points_to_import(app: AppTest) -> None:
@@ -160,21 +160,7 @@ def test_home_shows_what_the_mailbox_reader_brought(store_engine: Engine, mailbo
 
 
 def _run(engine: Engine, *, ago: timedelta, error: str | None = None, stored: int = 0) -> None:
-    at = datetime.now(UTC) - ago
-    with Session(engine) as session, session.begin():
-        session.add(
-            MailboxRun(
-                folder="INBOX",
-                started_at=at,
-                finished_at=at,
-                seen=stored,
-                stored=stored,
-                replies=0,
-                already=0,
-                unreadable=0,
-                error=error,
-            )
-        )
+    add_mailbox_run(engine, at=datetime.now(UTC) - ago, error=error, stored=stored)
 
 
 def test_home_warns_when_the_mailbox_reader_failed_and_stopped(store_engine: Engine) -> None:

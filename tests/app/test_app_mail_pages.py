@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from app_support import add_feedback, open_as, texts
+from app_support import add_feedback, open_as, record_page, texts
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -208,18 +208,12 @@ def test_the_record_page_shows_the_customer_s_replies_as_the_role_may_see_them(
             )
         )
 
-    def record_page(role: str) -> AppTest:
-        at = open_as("views/record.py", role)
-        at.number_input(key="record_id").set_value(feedback_id).run()
-        assert not at.exception
-        return at
-
-    staff = record_page("staff")
+    staff = record_page(feedback_id, "staff")
     (expander,) = [e for e in staff.expander if "urgent" in e.label]
     # Escaped for markdown: the reader sees the subject as typed, never bold or a link.
     assert expander.label != displayed(expander.label)
     assert displayed(expander.label) == f"2026-10-03 09:00: Re: [FB-{feedback_id}] **urgent**"
     assert "Still dropping. Call me on 0912 345 678." in shown(staff)
-    quality = shown(record_page("quality"))
+    quality = shown(record_page(feedback_id, "quality"))
     assert "Still dropping." in quality
     assert "0912 345 678" not in quality  # redacted for a role that does not see contacts

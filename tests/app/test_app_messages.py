@@ -6,29 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from app_support import open_as, texts
+from app_support import click, record_page, texts
 from sqlalchemy import Engine
-from streamlit.testing.v1 import AppTest
 
 from tests.mail.helpers import add_record, outbox_rows
 
-RECORD = "views/record.py"
 DUE = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
-
-
-def record_page(feedback_id: int, role: str = "staff") -> AppTest:
-    at = open_as(RECORD, role)
-    at.number_input(key="record_id").set_value(feedback_id).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_staff_acknowledge_and_the_customer_gets_the_number_and_date(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from app_support import add_feedback, new_app, open_as, seed_demo, texts
+from app_support import add_feedback, click, new_app, open_as, record_page, seed_demo, texts
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
@@ -32,19 +32,6 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 def open_page(path: str, role: str = "staff") -> AppTest:
     return open_as(path, role)
-
-
-def record_page(feedback_id: int, role: str = "staff") -> AppTest:
-    at = open_page(RECORD, role)
-    at.number_input(key="record_id").set_value(feedback_id).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in at.button if b.label == label).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def fill(at: AppTest, **values: str) -> None:

@@ -1,4 +1,4 @@
-"""Records for the outbox tests: a feedback with its customer, written to the store."""
+"""Rows for the mail tests: a feedback with its customer, a reading of the mailbox."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from feedback_analytics.db import AuditEvent, Customer, Feedback, OutboxMessage
+from feedback_analytics.db import AuditEvent, Customer, Feedback, MailboxRun, OutboxMessage
 
 RECEIVED = datetime.now(UTC) - timedelta(hours=5)
 VIETNAMESE = "Ứng dụng không hiện thông báo khi mất kết nối"
@@ -54,5 +54,25 @@ def message_events(engine: Engine) -> list[AuditEvent]:
                 select(AuditEvent)
                 .where(AuditEvent.action.startswith("message."))
                 .order_by(AuditEvent.id)
+            )
+        )
+
+
+def add_mailbox_run(
+    engine: Engine, *, at: datetime, error: str | None = None, stored: int = 0
+) -> None:
+    """Store one reading of the mailbox that started and finished at `at`."""
+    with Session(engine) as session, session.begin():
+        session.add(
+            MailboxRun(
+                folder="INBOX",
+                started_at=at,
+                finished_at=at,
+                seen=stored,
+                stored=stored,
+                replies=0,
+                already=0,
+                unreadable=0,
+                error=error,
             )
         )

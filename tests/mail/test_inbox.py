@@ -35,6 +35,7 @@ from feedback_analytics.mail.inbox import (
 )
 from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER
 from tests.mail.corpus import Mail, mailbox
+from tests.mail.helpers import add_mailbox_run
 
 DONE = "Feedback stored"
 PROBLEM = "Feedback unreadable"
@@ -355,20 +356,7 @@ def test_mailbox_status_notices_a_stopped_or_failing_reader(sqlite_engine: Engin
 
     def run(minutes_ago: float, *, error: str | None = None, stored: int = 0) -> None:
         at = now - timedelta(minutes=minutes_ago)
-        with Session(sqlite_engine) as session, session.begin():
-            session.add(
-                MailboxRun(
-                    folder="INBOX",
-                    started_at=at,
-                    finished_at=at,
-                    seen=stored,
-                    stored=stored,
-                    replies=0,
-                    already=0,
-                    unreadable=0,
-                    error=error,
-                )
-            )
+        add_mailbox_run(sqlite_engine, at=at, error=error, stored=stored)
 
     run(60 * 30, stored=7)  # 30 hours ago: not in the last 24 hours
     run(60 * 5, stored=4)
