@@ -173,10 +173,11 @@ MAILBOX_USER = "gopy@feedback.test"
 MAILBOX_PASSWORD = "mailbox-secret-for-tests"
 
 
-@pytest.fixture
-def dovecot() -> Iterator[Any]:
-    """A Dovecot IMAP server with the dedicated mailbox MAILBOX_USER; skip without Dovecot, or
-    fail in CI (CI=true requires it: .ci/run installs it)."""
+@contextmanager
+def running_dovecot(**options: Any) -> Iterator[Any]:
+    """Yield a started Dovecot IMAP server (Dovecot's `options`) with the dedicated mailbox
+    MAILBOX_USER, stopped after; skip without Dovecot, or fail in CI (CI=true requires it:
+    .ci/run installs it)."""
     from tests.mailservers import Dovecot, dovecot_missing
 
     missing = dovecot_missing()
@@ -184,9 +185,18 @@ def dovecot() -> Iterator[Any]:
         if IN_CI:
             pytest.fail(f"{missing} (CI=true requires it)")
         pytest.skip(missing)
-    server = Dovecot(users={MAILBOX_USER: MAILBOX_PASSWORD}).start()
-    yield server
-    server.stop()
+    server = Dovecot(users={MAILBOX_USER: MAILBOX_PASSWORD}, **options).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Any]:
+    """A Dovecot IMAP server with the dedicated mailbox MAILBOX_USER (see running_dovecot)."""
+    with running_dovecot() as server:
+        yield server
 
 
 @pytest.fixture

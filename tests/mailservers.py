@@ -3,6 +3,10 @@ aiosmtpd (SMTP), each on a free port of 127.0.0.1, plus a TCP relay that cuts a 
 
 Dovecot runs from a configuration of its own in a private folder (no system service is
 touched); its mail processes run as `nobody`, as Dovecot refuses root for them.
+
+Either server can speak TLS (STARTTLS on its port, implicit TLS on another) with certificates
+from `make_certificates`: a certificate authority of the tests' own, made with the `openssl`
+command in a temporary folder (never committed), and server certificates it signs.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -32,7 +37,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -51,13 +56,75 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 protocol imap {{
   mail_max_userip_connections = 200
 }}
 """
+
+
+# What one server certificate is for: the names a client may reach the tests' servers by.
+SERVER_NAMES = ("DNS:localhost", "IP:127.0.0.1")
+
+
+@dataclass(frozen=True)
+class Certificates:
+    """A test certificate authority's certificate and a server certificate it signed (PEM)."""
+
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        """Return a server-side TLS context presenting the server certificate."""
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert_file, self.key_file)
+        return context
+
+
+def _openssl(*args: str | Path) -> None:
+    subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True, timeout=60)
+
+
+def make_certificates(
+    folder: Path, *, names: Iterable[str] = SERVER_NAMES, ca: Path | None = None
+) -> Certificates:
+    """Make a certificate authority in `folder` (or reuse `ca`'s, with its key beside it as
+    ca.key) and a server certificate it signs for `names` (subjectAltName entries); return
+    their files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if ca is None:
+        ca = folder / "ca.pem"
+        _openssl(
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", folder / "ca.key", "-out", ca, "-days", "2",
+            "-subj", "/CN=Feedback Analytics test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        )  # fmt: skip
+    extensions = folder / "server.ext"
+    extensions.write_text(
+        "basicConstraints=critical,CA:FALSE\n"
+        "keyUsage=critical,digitalSignature,keyEncipherment\n"
+        "extendedKeyUsage=serverAuth\n"
+        f"subjectAltName={','.join(names)}\n"
+        "subjectKeyIdentifier=hash\n"
+        "authorityKeyIdentifier=keyid\n"
+    )
+    key, request, cert = folder / "server.key", folder / "server.csr", folder / "server.pem"
+    _openssl(
+        "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        "-keyout", key, "-out", request, "-subj", "/CN=Feedback Analytics test server",
+    )  # fmt: skip
+    _openssl(
+        "x509", "-req", "-in", request, "-CA", ca, "-CAkey", ca.with_name("ca.key"),
+        "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", extensions,
+    )  # fmt: skip
+    key.chmod(0o644)  # Dovecot's config process reads it; the folder is the test's own
+    return Certificates(ca_file=ca, cert_file=cert, key_file=key)
 
 
 def free_port() -> int:
@@ -92,10 +159,13 @@ def dovecot_missing() -> str | None:
 
 @dataclass
 class Dovecot:
-    """A Dovecot IMAP server of the tests' own, with its users and their maildirs."""
+    """A Dovecot IMAP server of the tests' own, with its users and their maildirs; with
+    `certificates`, it offers STARTTLS on `port` and implicit TLS on `imaps_port`."""
 
     users: dict[str, str]
     port: int = field(default_factory=free_port)
+    certificates: Certificates | None = None
+    imaps_port: int = 0
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="dovecot-")))
     process: subprocess.Popen[bytes] | None = None
 
@@ -107,13 +177,25 @@ class Dovecot:
         shutil.chown(self.root / "home", "nobody", "nogroup")
         lines = [f"{user}:{{PLAIN}}{password}" for user, password in self.users.items()]
         (self.root / "passwd").write_text("\n".join(lines) + "\n")
-        (self.root / "dovecot.conf").write_text(_CONFIG.format(root=self.root, port=self.port))
+        if self.certificates is None:
+            tls = "ssl = no"
+        else:
+            self.imaps_port = self.imaps_port or free_port()
+            tls = (
+                f"ssl = yes\nssl_cert = <{self.certificates.cert_file}\n"
+                f"ssl_key = <{self.certificates.key_file}"
+            )
+        (self.root / "dovecot.conf").write_text(
+            _CONFIG.format(root=self.root, port=self.port, ssl=tls, imaps_port=self.imaps_port)
+        )
         self.process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         _wait_for_port(self.port, up=True)
+        if self.imaps_port:
+            _wait_for_port(self.imaps_port, up=True)
         return self
 
     def stop(self) -> None:
@@ -183,10 +265,22 @@ class _Recorder:
 
 class SmtpSink:
     """An aiosmtpd SMTP server that keeps what it accepts; it can be stopped and started
-    again on the same port (a server that is down, then back)."""
+    again on the same port (a server that is down, then back).
 
-    def __init__(self, port: int | None = None) -> None:
+    With `certificates` it speaks TLS: STARTTLS, required before any mail, or, with
+    `implicit`, TLS from the first byte (as on port 465).
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        certificates: Certificates | None = None,
+        implicit: bool = False,
+    ) -> None:
         self.port = port or free_port()
+        self.certificates = certificates
+        self.implicit = implicit
         self.handler = _Recorder()
         self._controller: Controller | None = None
 
@@ -202,8 +296,15 @@ class SmtpSink:
 
     def start(self) -> SmtpSink:
         """Start listening; return the server."""
+        tls: dict[str, Any] = {}
+        if self.certificates is not None:
+            context = self.certificates.server_context()
+            if self.implicit:
+                tls = {"ssl_context": context}
+            else:
+                tls = {"tls_context": context, "require_starttls": True}
         self._controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=15
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=15, **tls
         )
         self._controller.start()
         return self

@@ -45,7 +45,7 @@ from feedback_analytics.audit import record_event
 from feedback_analytics.config import Settings, get_settings
 from feedback_analytics.db.models import CustomerReply, Feedback, MailboxRun, OutboxMessage
 from feedback_analytics.errors import ActionableError
-from feedback_analytics.mail import referenced_feedback
+from feedback_analytics.mail import ca_file_problem, certificate_refused, referenced_feedback
 from feedback_analytics.privacy import redact_contacts
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ class MailboxError(ActionableError):
 
 
 class MailboxNotConfigured(MailboxError):
-    """No mailbox is set: the settings that name one are missing."""
+    """No mailbox is set (the settings that name one are missing), or the settings cannot be
+    used as they stand (an unreadable FEEDBACK_MAIL_CA_FILE)."""
 
     exit_status = 2
 
@@ -320,6 +321,9 @@ def _require_settings(settings: Settings) -> None:
             f"no mailbox to read: set {', '.join(missing)} (the mailbox needs {SETTINGS_ENV}; "
             "FEEDBACK_IMAP_PORT, FEEDBACK_IMAP_SECURITY and FEEDBACK_IMAP_FOLDER as needed)"
         )
+    problem = ca_file_problem(settings.mail_ca_file)
+    if problem is not None:
+        raise MailboxNotConfigured(problem)
 
 
 def _port(settings: Settings) -> int:
@@ -349,6 +353,7 @@ def connect(settings: Settings | None = None) -> Iterator[IMAPClient]:
     context = None
     if settings.imap_security != "none":
         context = ssl.create_default_context(cafile=settings.mail_ca_file)
+    client: IMAPClient | None = None
     try:
         client = IMAPClient(
             host,
@@ -360,6 +365,13 @@ def connect(settings: Settings | None = None) -> Iterator[IMAPClient]:
         if settings.imap_security == "starttls":
             client.starttls(context)
     except (*_connection_errors(), IMAPClientError) as exc:
+        if client is not None:
+            _close(client)
+        refused = certificate_refused(exc, "FEEDBACK_IMAP_HOST")
+        if refused is not None:
+            raise MailboxUnreachable(
+                f"the mailbox's server {where} is not trusted: {refused}"
+            ) from None
         raise MailboxUnreachable(
             f"cannot reach the mailbox's server {where}: {_plain(exc, settings)}. Check "
             "FEEDBACK_IMAP_HOST, FEEDBACK_IMAP_PORT and FEEDBACK_IMAP_SECURITY (and "

@@ -50,7 +50,7 @@ from feedback_analytics.config import Settings, get_settings
 from feedback_analytics.db.models import Feedback, OutboxMessage
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import t
-from feedback_analytics.mail import feedback_reference
+from feedback_analytics.mail import ca_file_problem, certificate_refused, feedback_reference
 from feedback_analytics.mail.templates import customer_language, message_values, render_message
 
 # Who the audit log names for what the outbox does by itself (staff are named for their steps).
@@ -91,6 +91,10 @@ MESSAGE_COLUMNS = (
     "last_error",
     "text",
 )
+
+
+class NoStartTLS(smtplib.SMTPException):
+    """The mail server does not offer STARTTLS, which the settings require."""
 
 
 class MailNotConfigured(ActionableError):
@@ -348,7 +352,7 @@ def settings_problem(settings: Settings) -> str | None:
         )
     if not parseaddr(settings.mail_from or "")[1]:
         return "FEEDBACK_MAIL_FROM is not an e-mail address: write it like gopy@example.vn"
-    return None
+    return ca_file_problem(settings.mail_ca_file)
 
 
 def retry_wait(attempts: int) -> timedelta:
@@ -469,6 +473,9 @@ def _connect(settings: Settings, timeout: float) -> smtplib.SMTP:
     try:
         connection.ehlo()
         if settings.smtp_security == "starttls":
+            if not connection.has_extn("starttls"):
+                # smtplib would say SMTPNotSupportedError, which reads as a refused login.
+                raise NoStartTLS("the server offers no STARTTLS")
             connection.starttls(context=context)
             connection.ehlo()
         if settings.smtp_user:
@@ -502,11 +509,23 @@ def _login_words(exc: smtplib.SMTPException) -> str:
 
 def _unreachable(settings: Settings, exc: BaseException) -> str:
     port = settings.smtp_port or DEFAULT_PORTS[settings.smtp_security]
-    reason = " ".join(str(exc).split()) or type(exc).__name__
-    return (
-        f"the mail server {settings.smtp_host}:{port} could not be reached ({reason}): the "
-        "message stays queued and is tried again"
-    )
+    where = f"{settings.smtp_host}:{port} ({settings.smtp_security})"
+    refused = certificate_refused(exc, "FEEDBACK_SMTP_HOST")
+    if refused is not None:
+        problem = f"the mail server {where} is not trusted: {refused}"
+    elif isinstance(exc, NoStartTLS):
+        problem = (
+            f"the mail server {where} offers no STARTTLS (and nothing is sent unencrypted): check "
+            "FEEDBACK_SMTP_PORT (587 for STARTTLS) or set FEEDBACK_SMTP_SECURITY=tls with its "
+            "TLS port (465)"
+        )
+    else:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        problem = (
+            f"the mail server {where} could not be reached ({reason}): check "
+            "FEEDBACK_SMTP_HOST, FEEDBACK_SMTP_PORT and FEEDBACK_SMTP_SECURITY"
+        )
+    return f"{problem}. The message stays queued and is tried again"
 
 
 def _message(claimed: _Claimed, settings: Settings) -> EmailMessage:
