@@ -1,15 +1,15 @@
 """Customer text, file names and the address, full of markdown, HTML and Streamlit's own syntax,
 on every page: shown as text everywhere (issue 21), never as a link, an image or HTML.
 
-One store holds a hostile value in every field that comes from outside: the product,
-category (a label of the active model too), department, assignee, the three texts, the
-response, the customer's name, e-mail and address, the external id, a survey's comment and who
-entered it, who changed a status, an audit event's actor and details, an import's file name, an
-account's name. Every page is opened as an administrator (who may open each and sees contact
-data) and driven to where those values show, with hostile query parameters too; every run is
-checked: no markdown element, widget label or tab would render markup from them, no chart
-draws a tag from them or holds them in a hover template, and no table column is a link or
-an image column.
+One store holds a hostile value in every field that comes from outside: the product, category
+(a label of the active model too), department, assignee, the three texts, the response, the
+customer's name, e-mail and address, the external id, a survey's comment and who entered it,
+who changed a status, an audit event's actor and details, an import's file name, an account's
+name, a customer's e-mail reply, a mail server's answer, a message template. Every page is
+opened as an administrator (who may open each and sees contact data) and driven to where those
+values show, with hostile query parameters too; every run is checked: no markdown element,
+widget label or tab would render markup from them, no chart draws a tag from them or holds them
+in a hover template, and no table column is a link or an image column.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ from feedback_analytics.classify import service
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import (
     Customer,
+    CustomerReply,
     Feedback,
+    OutboxMessage,
     StatusChange,
     SurveyResponse,
     ensure_schema,
@@ -177,6 +179,48 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileStor
                     changed_at=now,
                     changed_by=SHORT,
                 )
+            )
+            # What the mail brings from outside: a customer's reply, a mail server's answers.
+            session.add(
+                CustomerReply(
+                    feedback_id=resolved.id,
+                    message_id=f"reply {SHORT}",
+                    received_at=received,
+                    subject=f"Re: {HOSTILE}",
+                    text=f"reply {HOSTILE}",
+                    created_at=now,
+                )
+            )
+            session.add_all(
+                [
+                    OutboxMessage(
+                        feedback_id=resolved.id,
+                        step="outcome",
+                        step_key=f"{resolved.id}:outcome",
+                        channel="email",
+                        language="en",
+                        subject=f"[FB-{resolved.id}] {HOSTILE}",
+                        body=f"response {HOSTILE}",
+                        message_id=f"out-1@{SHORT}",
+                        status="failed",
+                        attempts=1,
+                        last_error=f"550 {HOSTILE}",
+                        created_at=now,
+                        created_by=SHORT,
+                    ),
+                    OutboxMessage(
+                        feedback_id=waiting.id,
+                        step="acknowledge",
+                        step_key=f"{waiting.id}:acknowledge",
+                        channel="callback",
+                        language="en",
+                        subject=HOSTILE,
+                        body=f"read out {HOSTILE}",
+                        status="queued",
+                        created_at=now,
+                        created_by=SHORT,
+                    ),
+                ]
             )
             record_event(
                 session,
@@ -366,6 +410,17 @@ def audit(store: HostileStore) -> Iterator[AppTest]:
     yield opened("views/audit.py")
 
 
+def mail_templates(store: HostileStore) -> Iterator[AppTest]:
+    at = opened("views/mail_templates.py")
+    yield at
+    # An administrator's template full of markup: its preview is plain text, and a template
+    # that cannot be written is refused in words that show it as typed.
+    at.text_area(key="template_text_acknowledge.vi").set_value(f"{HOSTILE}\n\n{HOSTILE}").run()
+    yield at
+    at.text_area(key="template_text_acknowledge.vi").set_value(f"{{{{ {SHORT} }}}}\n\nx").run()
+    yield at
+
+
 SCENARIOS: dict[str, Callable[[HostileStore], Iterator[AppTest]]] = {
     "": home,
     "monthly": monthly,
@@ -382,9 +437,10 @@ SCENARIOS: dict[str, Callable[[HostileStore], Iterator[AppTest]]] = {
     "sla-settings": sla_settings,
     "users": users,
     "audit": audit,
+    "mail-templates": mail_templates,
 }
 # Where a hostile value is interpolated into markdown, and where a chart draws one.
-IN_MARKDOWN = {"monthly", "intake", "review", "survey", "users"}
+IN_MARKDOWN = {"monthly", "intake", "review", "survey", "users", "record"}
 IN_CHARTS = {"monthly", "intake", "sla", "categories", "classifier"}
 
 

@@ -115,8 +115,9 @@ def test_processing_lists_breached_feedback_and_the_settings_change_the_target(
         ],
     )
     at = open_page("views/sla.py")
+    # The work lists; the messages to customers' two lists follow them.
     labels = [tab.label for tab in at.tabs]
-    assert labels == ["Breached (1)", "At risk (1)", "Past the promised time (0)"]
+    assert labels[:3] == ["Breached (1)", "At risk (1)", "Past the promised time (0)"]
 
     settings = open_page("views/sla_settings.py")
     settings.number_input(key="ack_normal").set_value(120.0)
@@ -129,7 +130,7 @@ def test_processing_lists_breached_feedback_and_the_settings_change_the_target(
     st.cache_data.clear()
     again = open_page("views/sla.py")
     # At 120 h the 100-hour-old record is at risk, no longer breached; 40 h is neither.
-    assert [tab.label for tab in again.tabs] == [
+    assert [tab.label for tab in again.tabs][:3] == [
         "Breached (0)",
         "At risk (1)",
         "Past the promised time (0)",
