@@ -60,6 +60,7 @@ revealed = bool(st.session_state.get(revealed_key))
 with Session(engine) as session:
     contact = privacy.record_contact(session, feedback_id, viewer.role, revealed=revealed)
     reach = privacy.reachable_by(session, feedback_id)
+    told = outbox.acknowledgement_promise(session, workflow.stored_record(session, feedback_id))
 if contact is None:
     st.caption(t("record.no_contact", lang))
 else:
@@ -188,6 +189,10 @@ else:
             st.caption(t("record.acknowledge_help", lang))
             at = moment("acknowledge")
             notify = notify_box("acknowledge")
+            if told is not None and reach:
+                when = format_datetime(told, lang, tz=tz)
+                key = "record.acknowledge_tells" if stored.due_at else "record.acknowledge_policy"
+                st.caption(t(key, lang, due=when))
             if st.form_submit_button(t("record.acknowledge", lang), type="primary"):
                 take("acknowledge", notify=notify, at=at)
     if "resolve" in offered:

@@ -250,19 +250,30 @@ def queue_message(
     return None if inserted is None else Queued(int(inserted), channel)
 
 
+def acknowledgement_promise(
+    session: Session, record: Feedback, *, now: datetime | None = None
+) -> datetime | None:
+    """Return the processing time an acknowledgement of `record` tells the customer: its
+    promised time, else the SLA policy's (received_at plus its priority's resolution target;
+    from now when that has passed); None when the priority has no target."""
+    if record.due_at is not None:
+        return record.due_at
+    due = workflow.default_due_at(session, received_at=record.received_at, priority=record.priority)
+    if due is None:
+        return None
+    now = _now(now)
+    return due if due > now else now + (due - record.received_at)
+
+
 def _promise_by_policy(session: Session, record: Feedback, *, actor: str, now: datetime) -> None:
-    """Promise a record that has no promised time the time of the SLA policy (received_at plus
-    its priority's resolution target; from now when that has passed), audited as a promise.
+    """Promise a record that has no promised time the time its acknowledgement tells, audited.
 
     The policy promises the customer an estimated processing time with the acknowledgement: a
     time told to the customer is a promise, so it is recorded as one and measured.
     """
-    due = workflow.default_due_at(session, received_at=record.received_at, priority=record.priority)
-    if due is None:
-        return  # the priority has no resolution target: the message promises no time
-    if due <= now:
-        due = now + (due - record.received_at)
-    workflow.promise(session, record.id, due_at=due, actor=actor, now=now)
+    due = acknowledgement_promise(session, record, now=now)
+    if due is not None:  # None: the priority has no target, the message promises no time
+        workflow.promise(session, record.id, due_at=due, actor=actor, now=now)
 
 
 def take_step(

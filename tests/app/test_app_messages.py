@@ -3,13 +3,18 @@ server receiving what the page sends."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from app_support import click, record_page, texts
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from tests.mail.helpers import add_record, outbox_rows
+from feedback_analytics.config import get_settings
+from feedback_analytics.db import Feedback
+from feedback_analytics.i18n import format_datetime
+from feedback_analytics.mail.templates import customer_datetime
+from tests.mail.helpers import RECEIVED, add_record, outbox_rows
 
 DUE = datetime(2026, 12, 24, 10, 0, tzinfo=UTC)
 
@@ -29,6 +34,26 @@ def test_staff_acknowledge_and_the_customer_gets_the_number_and_date(
     assert "17:00 ngày 24/12/2026" in message.get_content()
     assert at.dataframe[-1].value["message_status"].tolist() == ["Sent"]
     assert any("Kính gửi Quý khách" in str(t.value) for t in at.text)
+
+
+def test_the_acknowledge_form_says_which_time_the_customer_is_told(
+    store_engine: Engine, smtp_settings
+):
+    promised = record_page(add_record(store_engine, due_at=DUE))
+    assert "will be dealt with by 2026-12-24 17:00 (the promised time)" in texts(promised)
+
+    # No promised time yet: the SLA policy's (normal: 120 h after it was received) is told,
+    # and recorded as the promise.
+    feedback_id = add_record(store_engine)
+    policy_time = RECEIVED + timedelta(hours=120)
+    at = record_page(feedback_id)
+    told = format_datetime(policy_time, "en", tz=get_settings().tz)
+    assert f"the acknowledgement tells the customer {told}, the SLA policy's time" in texts(at)
+    click(at, "Acknowledge")
+    with Session(store_engine) as session:
+        assert session.get_one(Feedback, feedback_id).due_at == policy_time
+    [message] = smtp_settings.wait_for(1)
+    assert customer_datetime(policy_time, "vi") in message.get_content()
 
 
 def test_an_unticked_box_sends_nothing(store_engine: Engine, smtp_settings):
