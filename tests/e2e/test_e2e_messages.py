@@ -34,9 +34,11 @@ def test_an_acknowledgement_reaches_the_customer(
     page.get_by_role("spinbutton", name="Feedback id").fill(str(feedback_id))
     page.keyboard.press("Enter")
     expect(page.get_by_text("Status: New")).to_be_visible(timeout=60_000)
-    expect(page.get_by_role("checkbox", name="Send to the customer by e-mail")).to_be_checked()
+    # The acknowledge form's box comes first (the promised-time form has one too).
+    box = page.get_by_role("checkbox", name="Send to the customer by e-mail").first
+    expect(box).to_be_checked(timeout=60_000)
     page.get_by_role("button", name="Acknowledge").click()
-    expect(page.get_by_text("The message was sent to the customer.")).to_be_visible()
+    expect(page.get_by_text("The message was sent to the customer.")).to_be_visible(timeout=60_000)
     page.screenshot(path=tmp_path / "record-message-sent.png", full_page=True)
     [message] = smtp_settings.wait_for(1)
     assert message["Subject"].startswith(f"[FB-{feedback_id}] Chúng tôi đã nhận được góp ý")
