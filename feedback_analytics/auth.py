@@ -34,12 +34,12 @@ from typing import Any, NoReturn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, case, delete, func, or_, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from feedback_analytics.audit import record_event
 from feedback_analytics.config import Settings, get_settings
+from feedback_analytics.db.engine import conflict_insert
 from feedback_analytics.db.models import ROLES, AppSetting, SignInThrottle, User
 from feedback_analytics.errors import ActionableError
 
@@ -411,18 +411,13 @@ def _delay_seconds(failures: int, delay_from: int) -> float:
     return min(MAX_DELAY_SECONDS, 2.0 ** (failures - delay_from))
 
 
-def _insert(session: Session) -> Any:
-    """Return the dialect's insert, which has ON CONFLICT (PostgreSQL and SQLite)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def _throttle_secret(session: Session, now: datetime) -> bytes:
     """Return the key of the throttles' hashes: made once, then shared by every app instance.
 
     Its first statement writes, so on SQLite the transaction holds the database's write lock
     from here to its end (no other attempt reads the counts in between).
     """
-    made = _insert(session)(AppSetting).values(
+    made = conflict_insert(session)(AppSetting).values(
         key=THROTTLE_KEY_SETTING,
         value={"key": secrets.token_hex(32)},
         updated_at=now,
@@ -477,7 +472,7 @@ def _hold_throttle(session: Session, kind: str, digest: str) -> _Counted:
     read here is the count the attempt is judged by.
     """
     table = SignInThrottle.__table__
-    upsert = _insert(session)(table).values(kind=kind, digest=digest, failures=0)
+    upsert = conflict_insert(session)(table).values(kind=kind, digest=digest, failures=0)
     upsert = upsert.on_conflict_do_update(
         index_elements=["kind", "digest"], set_={"failures": table.c.failures}
     ).returning(table.c.failures, table.c.last_failed_at, table.c.locked_until)

@@ -10,8 +10,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from feedback_analytics.config import get_settings
 from feedback_analytics.db.roles import RoleUnfit, grant_app_role
@@ -180,3 +182,8 @@ def describe_unavailable(engine: Engine | URL, exc: BaseException) -> str:
     else:
         hint = "check that the server is running and that FEEDBACK_DB_URL names it correctly"
     return f"Cannot open the database at {where}: {first_line}. Fix: {hint}."
+
+
+def conflict_insert(session: Session) -> Any:
+    """Return the insert of the session's dialect, which has ON CONFLICT (PostgreSQL, SQLite)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

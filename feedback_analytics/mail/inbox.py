@@ -36,13 +36,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from feedback_analytics import privacy
 from feedback_analytics.audit import record_event
 from feedback_analytics.config import Settings, get_settings
+from feedback_analytics.db.engine import conflict_insert
 from feedback_analytics.db.models import CustomerReply, Feedback, MailboxRun, OutboxMessage
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.mail import ca_file_problem, certificate_refused, referenced_feedback
@@ -723,11 +723,10 @@ def _store_reply(
         "created_at": now,
     }
     with Session(engine) as session, session.begin():
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         # Written first, so that on SQLite the transaction holds the write lock from the start;
         # a second reader's insert of the same reply does nothing.
         inserted = session.execute(
-            dialect.insert(CustomerReply)
+            conflict_insert(session)(CustomerReply)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["message_id"])
             .returning(CustomerReply.id)

@@ -42,11 +42,11 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from feedback_analytics import audit, privacy, workflow
 from feedback_analytics.config import Settings, get_settings
+from feedback_analytics.db.engine import conflict_insert
 from feedback_analytics.db.models import Feedback, OutboxMessage
 from feedback_analytics.errors import ActionableError
 from feedback_analytics.i18n import t
@@ -240,9 +240,8 @@ def queue_message(
         "created_at": now,
         "created_by": actor,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.scalar(
-        dialect.insert(OutboxMessage)
+        conflict_insert(session)(OutboxMessage)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["step_key"])
         .returning(OutboxMessage.id)

@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from feedback_analytics.__main__ import main
 from feedback_analytics.config import get_settings
-from feedback_analytics.db import ensure_schema, make_engine
-from feedback_analytics.mail import inbox, outbox
+from feedback_analytics.mail import inbox
 from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER, running_dovecot
 from tests.mail.corpus import mailbox
-from tests.mail.helpers import add_record, outbox_rows
+from tests.mail.helpers import outbox_rows
 from tests.mail.test_cli_fetch_mail import feedback_count
 from tests.mailservers import Certificates, SmtpSink, make_certificates
 from tests.test_cli import cli
@@ -127,20 +124,6 @@ def test_fetch_mail_refuses_a_certificate_for_another_name(
 
 
 # --- The mail server (SMTP) ------------------------------------------------------------------
-@pytest.fixture
-def store() -> Engine:
-    """The store send-mail uses (FEEDBACK_DB_URL), with two messages queued."""
-    engine = make_engine(get_settings().db_url)
-    ensure_schema(engine)
-    ids = [add_record(engine), add_record(engine, email="other@customer.test")]
-    with Session(engine) as session, session.begin():
-        for feedback_id in ids:
-            outbox.queue_message(
-                session, feedback_id, "acknowledge", actor="t", now=datetime.now(UTC)
-            )
-    return engine
-
-
 def running_sink(
     certificates: Certificates | None, security: str, monkeypatch: pytest.MonkeyPatch
 ) -> SmtpSink:
