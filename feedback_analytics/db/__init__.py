@@ -20,6 +20,7 @@ from feedback_analytics.db.models import (
     SignInThrottle,
     StatusChange,
     SurveyResponse,
+    TrainingRun,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "SignInThrottle",
     "StatusChange",
     "SurveyResponse",
+    "TrainingRun",
     "ensure_schema",
     "make_engine",
 ]

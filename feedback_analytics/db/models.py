@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -46,6 +47,8 @@ MESSAGE_CHANNELS = ("email", "callback")
 # before it could say how it went (never sent again by itself: see feedback_analytics.mail.outbox);
 # sent: the server accepted it; failed: refused for good; called: the call-back was made.
 MESSAGE_STATES = ("queued", "sending", "sent", "failed", "called")
+# running: a training process works on it (or died: its heartbeat tells); the rest are ends.
+TRAINING_STATES = ("running", "done", "failed", "cancelled")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -407,3 +410,40 @@ class MailboxRun(Base):
     unreadable: Mapped[int] = mapped_column(Integer, default=0)
     # Why the run stopped or what it could not read, in words a person acts on (no secrets).
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class TrainingRun(Base):
+    """One training of the classifier in a process of its own: its progress, heartbeat and end.
+
+    At most one run is `running` at a time, whichever app instance started it: a partial unique
+    index holds that rule under a race (see feedback_analytics.classify.training).
+    """
+
+    __tablename__ = "training_runs"
+    __table_args__ = (
+        CheckConstraint(_in("state", TRAINING_STATES), name="state"),
+        Index(
+            "ix_training_runs_one_running",
+            "state",
+            unique=True,
+            sqlite_where=text("state = 'running'"),
+            postgresql_where=text("state = 'running'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_by: Mapped[str] = mapped_column(String(254))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    # Units of roughly equal work: the recipe's progress (0 of 0 until its first report).
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    # The heartbeat: refreshed every few seconds while the process lives.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The training process (the leader of its process group), for an operator to find.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    # The model trained, once done; why it failed, in one line without personal data.
+    version: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
