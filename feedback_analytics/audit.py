@@ -56,6 +56,10 @@ ACTIONS: tuple[str, ...] = (
     "feedback.respond",  # {"at", "status", "characters"}: the response's length, not its text
     "model.train",  # {"version"}
     "model.activate",  # {"version"}
+    # A training in a process of its own (feedback_analytics.classify.training).
+    "model.training_start",  # {"run"}
+    "model.training_cancel",  # {"run"}
+    "model.training_end",  # {"run", "state", "version"}: done (the version), failed, cancelled
     # Survey responses (feedback_analytics.surveys); the comment never goes into details.
     "survey.enter",  # {"score"}
     "survey.change",  # {"from", "to", "surveyed_at": [old, new], "comment_changed"}
