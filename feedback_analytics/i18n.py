@@ -138,6 +138,16 @@ def format_percent(value: float | None, lang: str, *, decimals: int = 0) -> str:
     return babel.numbers.format_percent(value, format=pattern, locale=_locale(lang))
 
 
+def format_duration(seconds: float, lang: str) -> str:
+    """Return a duration in whole seconds as minutes and seconds (en 2 min 5 s; vi 2 phút 5
+    giây), seconds alone under a minute."""
+    whole = max(round(seconds), 0)
+    minutes, rest = divmod(whole, 60)
+    if minutes == 0:
+        return t("duration.seconds", lang, seconds=rest)
+    return t("duration.minutes_seconds", lang, minutes=format_number(minutes, lang), seconds=rest)
+
+
 def format_date(value: date | None, lang: str) -> str:
     """Return the date as the language writes it (en 2026-10-01; vi 01/10/2026), or MISSING."""
     if value is None:

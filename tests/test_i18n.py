@@ -17,6 +17,7 @@ from feedback_analytics.i18n import (
     catalogue_file,
     format_date,
     format_datetime,
+    format_duration,
     format_number,
     format_percent,
     pick_language,
@@ -156,6 +157,22 @@ def test_pick_language(requested: str | None, locale: str | None, expected: str)
 )
 def test_format_number(value: float | None, lang: str, decimals: int, expected: str) -> None:
     assert format_number(value, lang, decimals=decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "lang", "expected"),
+    [
+        (0, "en", "0 s"),
+        (44.4, "en", "44 s"),
+        (59.6, "en", "1 min 0 s"),
+        (125, "en", "2 min 5 s"),
+        (125, "vi", "2 phút 5 giây"),
+        (3725, "en", "62 min 5 s"),
+        (-3, "en", "0 s"),
+    ],
+)
+def test_format_duration(seconds: float, lang: str, expected: str) -> None:
+    assert format_duration(seconds, lang) == expected
 
 
 @pytest.mark.parametrize(

@@ -167,7 +167,7 @@ def test_quality_table_puts_the_reviews_beside_the_test_figures() -> None:
             "precision": "90.0%",
             "recall": "80.0%",
             "f1": "84.7%",
-            "support": 40,
+            "training_labels": 40,
             "corrected_f1": "50.0%",
             "reviewed": 4,
         },
@@ -176,15 +176,38 @@ def test_quality_table_puts_the_reviews_beside_the_test_figures() -> None:
             "precision": "50.0%",
             "recall": "100.0%",
             "f1": "66.7%",
-            "support": 3,
+            "training_labels": 3,
             "corrected_f1": "—",
             "reviewed": 0,
         },
     ]
 
 
-def _model(version: str, *, active: bool, accuracy: float, n_train: int) -> ClassifierModel:
+@pytest.mark.parametrize(
+    ("supports", "minimum", "expected"),
+    [
+        ({"Billing": 40, "VPN": 3}, 30, ["VPN"]),
+        ({"Billing": 29, "VPN": 3, "Fiber": 30}, 30, ["VPN", "Billing"]),
+        ({"Billing": 40, "VPN": 30}, 30, []),
+        ({"Billing": 40, "VPN": 3}, 50, ["VPN", "Billing"]),
+        ({}, 30, []),
+    ],
+)
+def test_thinly_labelled(supports: dict[str, int], minimum: int, expected: list[str]) -> None:
+    metrics = {"per_label": {label: {"support": n} for label, n in supports.items()}}
+    assert tables.thinly_labelled(metrics, minimum) == expected
+
+
+def _model(
+    version: str,
+    *,
+    active: bool,
+    accuracy: float,
+    n_train: int,
+    params: dict[str, object] | None = None,
+) -> ClassifierModel:
     return ClassifierModel(
+        params=params or {},
         version=version,
         created_at=datetime(2026, 10, 1, 3, tzinfo=UTC),
         created_by="quality@example.test",
@@ -232,12 +255,28 @@ def test_model_comparison_table(
 
 def test_model_history_table_has_a_row_per_model_in_order() -> None:
     models = [
-        _model("v2", active=False, accuracy=0.9, n_train=1500),
+        _model("v2", active=False, accuracy=0.9, n_train=1500, params={"criterion": "macro_f1"}),
         _model("v1", active=True, accuracy=0.75, n_train=1200),
     ]
     history = tables.model_history_table(models, "vi")
-    assert history[["version", "n_train", "n_labels", "accuracy", "active"]].to_dict("records") == [
-        {"version": "v2", "n_train": 1500, "n_labels": 2, "accuracy": "90,0%", "active": ""},
-        {"version": "v1", "n_train": 1200, "n_labels": 2, "accuracy": "75,0%", "active": "✓"},
+    shown = ["version", "n_train", "n_labels", "accuracy", "criterion", "active"]
+    assert history[shown].to_dict("records") == [
+        {
+            "version": "v2",
+            "n_train": 1500,
+            "n_labels": 2,
+            "accuracy": "90,0%",
+            "criterion": "macro_f1",
+            "active": "",
+        },
+        # An older model does not say which figure chose its settings: nothing is shown.
+        {
+            "version": "v1",
+            "n_train": 1200,
+            "n_labels": 2,
+            "accuracy": "75,0%",
+            "criterion": "",
+            "active": "✓",
+        },
     ]
     assert history["created_at"].tolist() == [pd.Timestamp("2026-10-01T03:00:00Z")] * 2
