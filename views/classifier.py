@@ -4,16 +4,22 @@ import streamlit as st
 
 from feedback_analytics import charts, tables, ui
 from feedback_analytics.classify import service
-from feedback_analytics.classify.recipe import TooFewExamples
 from feedback_analytics.i18n import format_datetime, format_number, t
 from feedback_analytics.ui import classifier
 
 lang = ui.current_language()
 tz = ui.settings().tz
 st.title(t("model.title", lang))
-done = st.session_state.pop("model_message", None)
+training = classifier.training_to_follow(lang)
+done = st.session_state.pop(classifier.MESSAGE, None)
 if done:
     st.success(done, icon=":material/check:")
+problem = st.session_state.pop(classifier.PROBLEM, None)
+if problem:
+    st.error(problem, icon=":material/error:")
+notice = st.session_state.pop(classifier.NOTICE, None)
+if notice:
+    st.info(notice, icon=":material/block:")
 
 models = classifier.model_history()
 by_version = {row.version: row for row in models}
@@ -42,6 +48,9 @@ else:
             labels=len(active.labels),
         )
     )
+    criterion = classifier.criterion_text(active, lang)
+    if criterion:
+        st.caption(criterion)
     accuracy, macro, weighted = st.columns(3)
     accuracy.metric(t("column.accuracy", lang), pct(active.metrics["accuracy"]))
     macro.metric(t("column.macro_f1", lang), pct(active.metrics["macro_f1"]))
@@ -50,6 +59,17 @@ else:
     st.subheader(t("model.quality", lang))
     st.caption(t("model.quality_help", lang))
     ui.show_table(tables.quality_table(active.metrics, reviews, lang), lang)
+    thin = tables.thinly_labelled(active.metrics)
+    if thin:
+        few = t(
+            "model.few_labels",
+            lang,
+            minimum=tables.MIN_TRUSTED_LABELS,
+            count=len(thin),
+            all=len(active.metrics["per_label"]),
+            categories=", ".join(ui.escape_markdown(label) for label in thin),
+        )
+        st.warning(few, icon=":material/warning:")
     if reviews["n"] == 0:
         st.caption(t("model.no_reviews", lang))
     st.plotly_chart(
@@ -59,29 +79,31 @@ else:
 
 st.subheader(t("model.retrain", lang))
 st.caption(t("model.retrain_help", lang))
-if st.button(t("model.retrain", lang), key="retrain"):
-    bar = st.progress(0, text=t("model.training", lang, percent=0))
 
-    def progress(done: int, total: int) -> None:
-        percent = round(100 * done / total)
-        bar.progress(percent / 100, text=t("model.training", lang, percent=percent))
 
-    try:
-        result = service.train_model(
-            ui.get_engine(), created_by=ui.require_viewer().actor, activate=False, progress=progress
-        )
-    except TooFewExamples as exc:
-        st.error(t("model.refused", lang, reason=ui.escape_markdown(exc)))
-    else:
-        st.session_state["model_new"] = result.version
-        st.session_state["model_message"] = t(
-            "model.trained",
-            lang,
-            version=ui.escape_markdown(result.version),
-            accuracy=pct(result.metrics["accuracy"]),
-            macro_f1=pct(result.metrics["macro_f1"]),
-        )
+@st.fragment(run_every=1)
+def training_progress(run_id: int) -> None:
+    """The run's progress, read again every second (other sessions and pages run meanwhile)."""
+    run = classifier.run_status(run_id)
+    if not run.running:
+        st.rerun()  # the whole page: what came of it, the new model in the tables
+    st.progress(run.fraction, text=classifier.progress_text(run, lang))
+    started = format_datetime(run.started_at, lang, tz=tz)
+    st.caption(t("model.training_by", lang, who=ui.escape_markdown(run.started_by), when=started))
+    cancelling = run.cancel_requested
+    if not cancelling and st.button(t("model.training_cancel", lang), key="training_cancel"):
+        classifier.cancel_training(run.id)
+        cancelling = True
+    if cancelling:
+        st.caption(t("model.training_cancelling", lang))
+
+
+if training is not None:
+    training_progress(training.id)
+elif st.button(t("model.retrain", lang), key="retrain"):
+    if classifier.start_training():
         st.rerun()
+    st.error(t("model.training_busy", lang), icon=":material/error:")
 
 new_version = st.session_state.get("model_new")
 if new_version in by_version and by_version[new_version] is not active:

@@ -1,5 +1,6 @@
 """The classifier's pages' data: the active model (cached per version), its terms, the
-review queue, the models' history, and the category figures from the metric engine."""
+review queue, the models' history, the category figures from the metric engine, and the
+training run the Classifier page follows."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_analytics import metrics
-from feedback_analytics.classify import registry, service
+from feedback_analytics import metrics, tables
+from feedback_analytics.classify import registry, service, training
 from feedback_analytics.classify.insight import ModelTerms
-from feedback_analytics.db import Feedback
+from feedback_analytics.classify.training import TrainingBusy, TrainingStatus
+from feedback_analytics.db import ClassifierModel, Feedback
+from feedback_analytics.i18n import CATALOGUE, format_duration, t
 from feedback_analytics.ui.data import StoreFacts, _events_of, get_engine, settings
 from feedback_analytics.ui.session import require_viewer
 from feedback_analytics.ui.text import escape_markdown
@@ -139,3 +142,93 @@ def label(feedback_id: int, category: str) -> None:
     with Session(get_engine()) as session, session.begin():
         service.label_record(session, feedback_id, category, actor=require_viewer().actor)
     st.cache_data.clear()
+
+
+# The session state of the run the Classifier page follows, and what it says once it ended.
+_FOLLOWED = "training_followed"
+MESSAGE = "model_message"
+PROBLEM = "model_problem"
+NOTICE = "model_notice"
+
+
+def training_to_follow(lang: str) -> TrainingStatus | None:
+    """Return the newest training run while it runs (whoever started it: this session then
+    follows it), else None; once a run this session followed has ended, leave what came of it
+    in the session state (MESSAGE, PROBLEM or NOTICE) for the page to say once."""
+    run = training.training_status(get_engine())
+    if run is not None and run.running:
+        st.session_state[_FOLLOWED] = run.id
+        return run
+    followed = st.session_state.pop(_FOLLOWED, None)
+    if followed is not None:
+        _tell_outcome(training.run_status(get_engine(), int(followed)), lang)
+    return None
+
+
+def _tell_outcome(run: TrainingStatus, lang: str) -> None:
+    if run.state == "done":
+        model = next((row for row in model_history() if row.version == run.version), None)
+        if model is not None:
+            st.session_state["model_new"] = model.version
+            st.session_state[MESSAGE] = trained_message(model, lang)
+    elif run.state == "cancelled":
+        st.session_state[NOTICE] = t("model.training_cancelled", lang)
+    elif run.state == training.STOPPED:
+        st.session_state[PROBLEM] = t("model.training_stopped", lang)
+    else:
+        reason = escape_markdown(run.error or "")
+        st.session_state[PROBLEM] = t("model.training_failed", lang, reason=reason)
+
+
+def trained_message(model: ClassifierModel, lang: str) -> str:
+    """Return what the page says of a model just trained: its version and figures."""
+    return t(
+        "model.trained",
+        lang,
+        version=escape_markdown(model.version),
+        accuracy=tables.format_share(model.metrics["accuracy"], lang),
+        macro_f1=tables.format_share(model.metrics["macro_f1"], lang),
+    )
+
+
+def run_status(run_id: int) -> TrainingStatus:
+    """Return the training run `run_id` as it is now."""
+    return training.run_status(get_engine(), run_id)
+
+
+def start_training() -> bool:
+    """Start training a model in a process of its own, as the signed-in person; return False
+    when one is running already (another session's, or another app instance's)."""
+    try:
+        run_id = training.start_training(get_engine(), actor=require_viewer().actor)
+    except TrainingBusy:
+        return False
+    st.session_state[_FOLLOWED] = run_id
+    return True
+
+
+def cancel_training(run_id: int) -> None:
+    """Ask the training run to stop (audited as the signed-in person)."""
+    training.cancel_training(get_engine(), run_id, actor=require_viewer().actor)
+
+
+def progress_text(run: TrainingStatus, lang: str) -> str:
+    """Return the progress bar's text: the share done and the time probably left (or that it
+    is being estimated, or that the model is being stored)."""
+    if run.total > 0 and run.done >= run.total:
+        return t("model.training_storing", lang)
+    percent = round(100 * run.fraction)
+    if run.seconds_left is None:
+        return t("model.training_estimating", lang, percent=percent)
+    left = format_duration(run.seconds_left, lang)
+    return t("model.training_left", lang, percent=percent, left=left)
+
+
+def criterion_text(model: ClassifierModel, lang: str) -> str | None:
+    """Return which figure chose the model's settings, in words; None when it does not say."""
+    criterion = (model.params or {}).get("criterion")
+    if not criterion:
+        return None
+    key = f"criterion.{criterion}"
+    name = t(key, lang) if key in CATALOGUE else escape_markdown(criterion)
+    return t("model.criterion", lang, criterion=name)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from app_support import new_app, seed_demo, texts
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from feedback_analytics.classify import registry, service
+from feedback_analytics.classify import registry, service, training
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
+from tests.classify.helpers import wait_for_exit
+from tests.hostile import displayed
 
 PAGES = ("views/categories.py", "views/review.py", "views/classifier.py")
 
@@ -22,6 +26,23 @@ def shown_text(at: AppTest) -> str:
 def open_page(page: str) -> AppTest:
     at = new_app().run()
     at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def training_shown(at: AppTest) -> str:
+    """Return the progress bar's text the page shows (failing when it shows none)."""
+    bars = at.get("progress")
+    assert len(bars) == 1, "no progress bar"
+    return str(bars[0].proto.text)
+
+
+def training_ended(at: AppTest, engine: Engine) -> AppTest:
+    """Wait for the training process the page started to end, then run the page again."""
+    run = training.training_status(engine)
+    assert run is not None and run.pid is not None
+    wait_for_exit(run.pid)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -119,11 +140,19 @@ def test_the_model_page_retrains_compares_and_activates(
     assert at.dataframe[0].value["label"].tolist()[0] != ""
     at.button(key="retrain").click().run()
     assert not at.exception
+    # The training runs in a process of its own; the page follows it.
+    assert training_shown(at).startswith("Training…")
+    assert "Started by admin@example.test" in texts(at)
+    assert at.button(key="training_cancel")
+    assert not [b for b in at.button if b.key == "retrain"]
+    training_ended(at, store_engine)
     assert "trained: accuracy" in texts(at)
+    assert not at.get("progress")
     with Session(store_engine) as session:
         versions = session.scalars(select(ClassifierModel.version)).all()
         assert registry.active_version(session) == trained_store
     new = next(v for v in versions if v != trained_store)
+    assert "New model beside the active one" in texts(at)
     assert at.selectbox(key="model_pick").value == new
     at.button(key="activate").click().run()
     assert not at.exception
@@ -134,8 +163,68 @@ def test_the_model_page_retrains_compares_and_activates(
     assert predicted_by > 0
 
 
+def test_anyone_opening_the_page_sees_the_training_and_can_cancel_it(
+    store_engine: Engine,
+) -> None:
+    seed_demo(store_engine, 200)
+    run_id = training.start_training(store_engine, actor="someone@example.test")
+    at = open_page("views/classifier.py")
+    assert training_shown(at).startswith("Training…")
+    assert "Started by someone@example.test" in texts(at)
+    at.button(key="training_cancel").click().run()
+    assert not at.exception
+    assert "Cancelling…" in texts(at)
+    training_ended(at, store_engine)
+    assert "The training was cancelled; no model was stored." in texts(at)
+    assert training.run_status(store_engine, run_id).state == "cancelled"
+    with Session(store_engine) as session:
+        assert session.scalar(select(func.count(ClassifierModel.id))) == 0
+
+
+def test_no_second_training_starts_while_one_runs(store_engine: Engine) -> None:
+    at = open_page("views/classifier.py")
+    seed_demo(store_engine, 200)
+    run_id = training.start_training(store_engine, actor="someone@example.test")
+    # Clicked in a page opened before the other training started: the page shows that one.
+    at.button(key="retrain").click().run()
+    assert not at.exception
+    assert training_shown(at).startswith("Training…")
+    assert not [b for b in at.button if b.key == "retrain"]
+    assert training.training_status(store_engine).id == run_id
+    training.cancel_training(store_engine, run_id, actor="someone@example.test")
+    training_ended(at, store_engine)
+
+
+def test_the_quality_table_counts_training_labels_and_warns_of_too_few(
+    trained_store: str, store_engine: Engine
+) -> None:
+    with Session(store_engine) as session, session.begin():
+        model = session.scalars(
+            select(ClassifierModel).where(ClassifierModel.version == trained_store)
+        ).one()
+        # As the recipe records which figure chose the settings (older models do not say).
+        model.params = {**model.params, "criterion": "macro_f1"}
+        supports = {label: f["support"] for label, f in model.metrics["per_label"].items()}
+    few = [label for label, n in supports.items() if n < 30]
+    assert 0 < len(few) < len(supports), supports  # the store has categories of both kinds
+    at = open_page("views/classifier.py")
+    quality = at.dataframe[0]
+    assert json.loads(quality.proto.columns)["training_labels"]["label"] == "Training labels"
+    counts = dict(zip(quality.value["label"], quality.value["training_labels"], strict=True))
+    assert counts == {label: str(n) for label, n in supports.items()}
+    (warning,) = [displayed(str(w.value)) for w in at.warning if "training labels" in w.value]
+    assert warning.startswith(
+        f"Fewer than 30 training labels in {len(few)} of {len(supports)} categories"
+    )
+    named = warning.split("label more records of ")[1].removesuffix(".").split(", ")
+    assert named == sorted(few, key=supports.__getitem__)
+    assert "Its settings were chosen by macro-F1 in cross-validation." in texts(at)
+    assert at.dataframe[-1].value["criterion"].tolist() == ["macro-F1"]
+
+
 def test_retraining_without_labels_says_why(store_engine: Engine) -> None:
     at = open_page("views/classifier.py")
     at.button(key="retrain").click().run()
     assert not at.exception
-    assert "at least 2 categories" in texts(at)
+    training_ended(at, store_engine)
+    assert "Training failed: training needs at least 2 categories" in texts(at)

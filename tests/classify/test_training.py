@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import os
-import select
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func
-from sqlalchemy import select as select_rows
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from feedback_analytics.classify import training
 from feedback_analytics.classify.training import TrainingBusy
 from feedback_analytics.db import AuditEvent, ClassifierModel, TrainingRun
-from tests.classify.helpers import seed_labelled
-
-# Seconds a child may take, on a busy machine, to train on the small store or to end.
-DEADLINE = 180
-
-
-def wait_for_exit(pid: int, timeout: float = DEADLINE) -> None:
-    """Return once process `pid` has ended (fail after `timeout` seconds)."""
-    try:
-        handle = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return
-    try:
-        ready, _, _ = select.select([handle], [], [], timeout)
-        assert ready, f"process {pid} still runs after {timeout} s"
-    finally:
-        os.close(handle)
+from tests.classify.helpers import seed_labelled, wait_for_exit
 
 
 def group_alive(leader: int) -> list[int]:
@@ -68,12 +50,12 @@ def add_run(engine: Engine, *, heartbeat_age: float, **values: object) -> int:
 
 def actions(engine: Engine) -> list[str]:
     with Session(engine) as session:
-        return list(session.scalars(select_rows(AuditEvent.action).order_by(AuditEvent.id)))
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
 def models(engine: Engine) -> int:
     with Session(engine) as session:
-        return int(session.scalar(select_rows(func.count(ClassifierModel.id))) or 0)
+        return int(session.scalar(select(func.count(ClassifierModel.id))) or 0)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +87,7 @@ def test_a_run_trains_and_stores_a_model_in_a_process_of_its_own(engine: Engine)
     assert ended.total > 0 and ended.done == ended.total
     assert ended.seconds_left is None and ended.finished_at is not None
     with Session(engine) as session:
-        model = session.scalars(select_rows(ClassifierModel)).one()
+        model = session.scalars(select(ClassifierModel)).one()
     assert (model.version, model.active, model.created_by) == (
         ended.version,
         False,
