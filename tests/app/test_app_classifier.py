@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from app_support import new_app, seed_demo, texts
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from feedback_analytics.classify import registry, service, training
+from feedback_analytics.classify.training import TrainingStatus
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, ClassifierModel, Feedback
+from feedback_analytics.ui import classifier
 from tests.classify.helpers import wait_for_exit
 from tests.hostile import displayed
 
@@ -228,3 +231,36 @@ def test_retraining_without_labels_says_why(store_engine: Engine) -> None:
     assert not at.exception
     training_ended(at, store_engine)
     assert "Training failed: training needs at least 2 categories" in texts(at)
+
+
+def _run(done: int, total: int, left: float | None) -> TrainingStatus:
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    return TrainingStatus(
+        id=1,
+        state="running",
+        started_by="someone@example.test",
+        started_at=at,
+        done=done,
+        total=total,
+        elapsed=10.0,
+        seconds_left=left,
+        finished_at=None,
+        version=None,
+        error=None,
+        cancel_requested=False,
+        pid=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("run", "lang", "expected"),
+    [
+        (_run(0, 0, None), "en", "Training… 0% · estimating…"),
+        (_run(1, 40, None), "en", "Training… 2% · estimating…"),
+        (_run(10, 40, 95.4), "en", "Training… 25% · about 1 min 35 s left"),
+        (_run(30, 40, 12.0), "vi", "Đang huấn luyện… 75% · còn khoảng 12 giây"),
+        (_run(40, 40, 0.0), "en", "Training… 100% · storing the model…"),
+    ],
+)
+def test_progress_text(run: TrainingStatus, lang: str, expected: str) -> None:
+    assert classifier.progress_text(run, lang) == expected
