@@ -13,8 +13,9 @@ from sklearn.pipeline import Pipeline
 
 from feedback_analytics.classify.text import WordAnalyzer
 
-# Feature names carry their block's name ("words_plain__wifi"); a person reads the term.
-_WORD_BLOCKS = ("words_accented__", "words_plain__")
+# Feature names carry their block's name ("words__wifi"); a person reads the term. Models
+# trained before the two spellings shared a block have two word blocks.
+_WORD_BLOCKS = ("words__", "words_accented__", "words_plain__")
 
 
 @dataclass
@@ -36,9 +37,8 @@ class ModelTerms:
 
     @cached_property
     def is_word(self) -> np.ndarray:
-        return np.char.startswith(self.names.astype(str), _WORD_BLOCKS[0]) | np.char.startswith(
-            self.names.astype(str), _WORD_BLOCKS[1]
-        )
+        names = self.names.astype(str)
+        return np.logical_or.reduce([np.char.startswith(names, block) for block in _WORD_BLOCKS])
 
     def _label_index(self, label: str) -> int:
         classes = list(self.pipeline.classes_)

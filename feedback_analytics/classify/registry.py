@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 TRUSTED_TYPES = frozenset(
     {
         "feedback_analytics.classify.recipe.TemperatureScaledClassifier",
+        "feedback_analytics.classify.text.TwinCharAnalyzer",
+        "feedback_analytics.classify.text.TwinWordAnalyzer",
         "feedback_analytics.classify.text.WordAnalyzer",
         "feedback_analytics.classify.text.normalize_text",
         "feedback_analytics.classify.text.strip_accents",

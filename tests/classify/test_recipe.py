@@ -10,13 +10,20 @@ from feedback_analytics.classify import embeddings
 from feedback_analytics.classify.embeddings import DIM
 from feedback_analytics.classify.evaluation import calibration_error, quality_report
 from feedback_analytics.classify.recipe import (
+    ACCURACY,
+    C_GRID,
     EMBEDDING_C_GRID,
     EMBEDDING_WINDOW,
     EMBEDDINGS,
-    MULTI_CLASS,
+    MACRO_F1,
+    PRIOR_SHIFTS,
+    RACE_KEEP,
     WORD_PAIR_WINDOW,
     FittedRecipe,
+    TemperatureScaledClassifier,
     TooFewExamples,
+    choose_criterion,
+    choose_prior_shift,
     fit_recipe,
     weigh_last_columns,
 )
@@ -39,7 +46,7 @@ BILLING = [
 ]
 
 
-@pytest.mark.parametrize("multi_class", [MULTI_CLASS, *((loss,) for loss in MULTI_CLASS)])
+@pytest.mark.parametrize("multi_class", [("crammer_singer",), ("ovr",), ("ovr", "crammer_singer")])
 def test_learns_two_categories_and_reads_text_typed_without_accents(
     multi_class: tuple[str, ...],
 ) -> None:
@@ -50,12 +57,14 @@ def test_learns_two_categories_and_reads_text_typed_without_accents(
     proba = fitted.pipeline.predict_proba(["song wifi yeu"])
     assert proba.shape == (1, 2)
     assert proba.sum() == pytest.approx(1.0)
-    assert fitted.params["C"] in (0.25, 0.5, 1.0)
+    assert fitted.params["C"] in C_GRID
     assert fitted.params["multi_class"] in multi_class
-    # Every loss asked for was cross-validated; Crammer-Singer only at the smaller strengths.
-    assert {setting.split()[0] for setting in fitted.cv_scores} == set(multi_class)
-    assert "crammer_singer C=1.0" not in fitted.cv_scores
+    # Every loss asked for was cross-validated at every strength.
+    assert set(fitted.cv_scores) == {f"{loss} C={c}" for loss in multi_class for c in C_GRID}
     assert fitted.params["temperature"] > 0
+    # Balanced categories: the settings were chosen for accuracy, with no class weights.
+    assert fitted.params["criterion"] == ACCURACY
+    assert (fitted.params["class_weight"], fitted.params["prior_shift"]) == (None, 0.0)
     # Cross-validated predictions cover every training record.
     assert len(fitted.cv_pred) == len(fitted.cv_true) == 12
 
@@ -176,7 +185,7 @@ def test_the_embedding_weight_is_chosen_by_cross_validation_and_kept_for_predict
 
 def word_pairs(fitted: FittedRecipe) -> list[str]:
     blocks = dict(fitted.pipeline.named_steps["features"].transformer_list)
-    return [term for term in blocks["words_accented"].vocabulary_ if " _ " in term]
+    return [term for term in blocks["words"].vocabulary_ if " _ " in term]
 
 
 def test_beside_the_embeddings_the_words_are_read_without_word_pairs(
@@ -189,10 +198,92 @@ def test_beside_the_embeddings_the_words_are_read_without_word_pairs(
     assert word_pairs(with_embeddings) == []
     alone = fit_recipe(texts, labels, multi_class=("ovr",))
     assert alone.params["window"] == WORD_PAIR_WINDOW
-    assert "hóa _ tháng" in word_pairs(alone)
+    assert "hoa _ thang" in word_pairs(alone)
 
 
 def test_the_pure_recipe_has_no_embedding_weight() -> None:
     fitted = fit_recipe(WIFI + BILLING, ["wifi"] * 6 + ["billing"] * 6, multi_class=("ovr",))
     assert "embedding_weight" not in fitted.params
-    assert set(fitted.cv_scores) == {f"ovr C={c}" for c in (0.25, 0.5, 1.0)}
+    assert set(fitted.cv_scores) == {f"ovr C={c}" for c in C_GRID}
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ([50, 50, 50], ACCURACY),
+        ([100, 40], ACCURACY),
+        ([90, 30], MACRO_F1),
+        ([500, 480, 12], MACRO_F1),
+    ],
+)
+def test_unbalanced_categories_are_judged_by_macro_f1(counts: list, expected: str) -> None:
+    assert choose_criterion(np.array(counts)) == expected
+
+
+def test_the_decision_rule_favours_a_rare_category_only_where_that_raises_macro_f1() -> None:
+    # 90 records of "a", 10 of "b"; every "b" is scored just below "a".
+    counts = np.array([90, 10])
+    truth = np.array([0] * 90 + [1] * 10)
+    odds = np.zeros((100, 2))
+    odds[:90, 0] = 3.0
+    odds[90:, 0] = 0.5
+    shift = choose_prior_shift(odds, truth, counts, MACRO_F1)
+    assert shift > 0
+    predicted = (odds - shift * np.log(counts / counts.sum())).argmax(axis=1)
+    assert (predicted == truth).all()
+    # Judged by accuracy, or where the plain rule is best already, there is no shift.
+    assert choose_prior_shift(odds, truth, counts, ACCURACY) == 0.0
+    odds[90:, 1] = 5.0
+    assert choose_prior_shift(odds, truth, counts, MACRO_F1) == PRIOR_SHIFTS[0] == 0.0
+
+
+def test_unbalanced_categories_try_class_weights_and_say_so() -> None:
+    texts = WIFI * 5 + BILLING
+    labels = ["wifi"] * 30 + ["billing"] * 6
+    fitted = fit_recipe(texts, labels, multi_class=("ovr",))
+    assert fitted.params["criterion"] == MACRO_F1
+    assert set(fitted.cv_scores) == {
+        f"ovr C={c}{weight}" for c in C_GRID for weight in ("", " balanced")
+    }
+    assert fitted.params["class_weight"] in (None, "balanced")
+    assert fitted.params["prior_shift"] in PRIOR_SHIFTS
+
+
+def synthetic(rng: np.random.Generator, categories: int, per_category: int) -> tuple:
+    texts, labels = [], []
+    for k in range(categories):
+        own = [f"w{k}x{i}" for i in range(6)]
+        for _ in range(per_category):
+            words = list(rng.choice(own, 3)) + [f"common{i}" for i in rng.integers(0, 40, 4)]
+            texts.append(" ".join(words))
+            labels.append(f"c{k}")
+    return texts, labels
+
+
+def test_on_large_data_the_settings_race_and_progress_reaches_the_end() -> None:
+    texts, labels = synthetic(np.random.default_rng(0), categories=4, per_category=260)
+    reports: list[tuple[int, int]] = []
+    fitted = fit_recipe(
+        texts, labels, c_grid=(0.25, 0.5, 1.0), progress=lambda d, t: reports.append((d, t))
+    )
+    # All three strengths on the first fold; only the best RACE_KEEP on every fold.
+    first = [name for name in fitted.cv_scores if name.endswith("(first fold)")]
+    whole = [name for name in fitted.cv_scores if not name.endswith("(first fold)")]
+    assert len(first) == 3
+    assert len(whole) == RACE_KEEP
+    assert f"{fitted.params['multi_class']} C={fitted.params['C']}" in whole
+    assert fitted.params["folds"] == 3
+    done = [d for d, _ in reports]
+    assert done == sorted(done)
+    assert reports[-1][0] == reports[-1][1] == reports[0][1]
+    assert (fitted.cv_pred == fitted.cv_true).mean() > 0.9
+
+
+def test_a_model_stored_before_the_decision_rule_still_predicts() -> None:
+    fitted = fit_recipe(WIFI + BILLING, ["wifi"] * 6 + ["billing"] * 6)
+    model = fitted.pipeline.named_steps["model"]
+    expected = fitted.pipeline.predict_proba(["wifi yeu"])
+    assert isinstance(model, TemperatureScaledClassifier)
+    assert model.class_bias is None
+    del model.class_bias  # as a model stored before it existed is loaded
+    np.testing.assert_allclose(fitted.pipeline.predict_proba(["wifi yeu"]), expected)

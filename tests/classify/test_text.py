@@ -7,6 +7,8 @@ import unicodedata
 import pytest
 
 from feedback_analytics.classify.text import (
+    TwinCharAnalyzer,
+    TwinWordAnalyzer,
     WordAnalyzer,
     feedback_text,
     normalize_text,
@@ -62,3 +64,32 @@ def test_feedback_text(parts: tuple, expected: str) -> None:
 )
 def test_word_analyzer(analyzer: WordAnalyzer, text: str, expected: list[str]) -> None:
     assert analyzer(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A term without accents is read once.
+        ("VPN drops", ["vpn", "drops", "vpn drops"]),
+        # Accented words are read without accents, and again as written.
+        ("Mất kết", ["mat", "ket", "mat ket", "mất", "kết", "mất kết"]),
+        # Typed without accents: the accent-free terms of the text above, nothing more.
+        ("mat ket", ["mat", "ket", "mat ket"]),
+        ("Wi-Fi mất", ["wi", "fi", "mat", "wi fi", "fi mat", "wi _ mat", "mất", "fi mất"]),
+        ("", []),
+    ],
+)
+def test_twin_words(text: str, expected: list[str]) -> None:
+    assert TwinWordAnalyzer(window=2)(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ab", [" ab", "ab ", " ab "]),
+        ("Đá", [" da", "da ", " da ", " đá", "đá ", " đá "]),
+        ("da", [" da", "da ", " da "]),
+    ],
+)
+def test_twin_characters(text: str, expected: list[str]) -> None:
+    assert TwinCharAnalyzer(ngram_range=(3, 5))(text) == expected
