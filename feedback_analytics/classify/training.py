@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from feedback_analytics.audit import record_event
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import TrainingRun
+from feedback_analytics.db.engine import child_environment
 from feedback_analytics.errors import ActionableError
 
 # How often the child refreshes its heartbeat and looks for a cancel, in seconds.
@@ -247,14 +248,7 @@ def _spawn(engine: Engine, run_id: int) -> int:
         with contextlib.suppress(OSError):
             if now - old.stat().st_mtime > KEEP_LOGS_SECONDS:
                 old.unlink()
-    # The child imports this very package, wherever the server was started from.
-    package_root = str(Path(__file__).resolve().parents[2])
-    search_path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-    environment = {
-        **os.environ,
-        "FEEDBACK_DB_URL": engine.url.render_as_string(hide_password=False),
-        "PYTHONPATH": search_path,
-    }
+    environment = child_environment(engine)
     with open(log, "wb") as errors:
         child = subprocess.Popen(
             [sys.executable, "-m", "feedback_analytics.classify.training", str(run_id)],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,19 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def child_environment(engine: Engine) -> dict[str, str]:
+    """Return the environment for a child process of this package that works on `engine`'s
+    database: this process's own, with the database's address and the package on its path."""
+    # The child imports this very package, wherever the server was started from.
+    package_root = str(Path(__file__).resolve().parents[2])
+    search_path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    return {
+        **os.environ,
+        "FEEDBACK_DB_URL": engine.url.render_as_string(hide_password=False),
+        "PYTHONPATH": search_path,
+    }
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -35,6 +35,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from feedback_analytics.config import get_settings
+from feedback_analytics.db.engine import child_environment
 from feedback_analytics.ingest.channels import detect_kind
 from feedback_analytics.ingest.pipeline import Progress, read_preview, rejects_to_csv
 from feedback_analytics.ingest.results import FileResult, FileUnreadable, ImportResult
@@ -148,14 +149,7 @@ def run_isolated(
     with open(folder / "job.pickle", "wb") as out:
         pickle.dump(job, out)
     cap_mb = get_settings().max_import_memory_mb
-    # The child imports this very package, wherever the server was started from.
-    package_root = str(Path(__file__).resolve().parents[2])
-    search_path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-    environment = {
-        **os.environ,
-        "FEEDBACK_DB_URL": engine.url.render_as_string(hide_password=False),
-        "PYTHONPATH": search_path,
-    }
+    environment = child_environment(engine)
     with open(folder / "stderr.txt", "wb") as errors:
         child = subprocess.Popen(
             [sys.executable, "-m", "feedback_analytics.ingest.isolated", str(folder)],
