@@ -116,6 +116,8 @@ def value_label(dimension: str, value: Any, lang: str) -> str:
     """Return how a dimension's value is shown: its catalogue label, else itself; None: not set."""
     if value is None or value == "":
         return t("value.not_set", lang)
+    if dimension == "category" and value == UNCATEGORISED:
+        return t("home.uncategorised", lang)
     key = f"{dimension}.{value}"
     if dimension in LABELLED_DIMENSIONS and key in CATALOGUE:
         return t(key, lang)
@@ -214,9 +216,17 @@ def trend_figure(overview: Overview, kpi_key: str, lang: str) -> go.Figure:
             title=title,
             height=280,
             xaxis={"title": {"text": t("chart.axis.month", lang)}, "type": "category"},
-            yaxis={"title": {"text": t(f"chart.axis.{kpi.unit}", lang)}, "rangemode": "tozero"},
+            yaxis={"title": {"text": axis_title(kpi, lang)}, "rangemode": "tozero"},
         ),
     )
+
+
+def axis_title(kpi: Kpi, lang: str) -> str:
+    """Return the title of the axis of a KPI's values: what a percentage is a share of is the
+    KPI's own name ("CSAT (%)"); counts, hours and scores say their unit."""
+    if kpi.unit == "pct":
+        return t(f"kpi.{kpi.key}", lang) + " (%)"
+    return t(f"chart.axis.{kpi.unit}", lang)
 
 
 def breakdown_figure(overview: Overview, dimension: str, kpi_key: str, lang: str) -> go.Figure:
@@ -252,7 +262,7 @@ def breakdown_figure(overview: Overview, dimension: str, kpi_key: str, lang: str
             lang,
             title=title,
             height=max(260, min(640, 80 + 24 * len(rows))),
-            xaxis={"title": {"text": t(f"chart.axis.{kpi.unit}", lang)}, "rangemode": "tozero"},
+            xaxis={"title": {"text": axis_title(kpi, lang)}, "rangemode": "tozero"},
             yaxis={"type": "category", "autorange": "reversed", "automargin": True},
         ),
     )
@@ -343,7 +353,8 @@ def _unique(labels: Sequence[str]) -> list[str]:
 
 def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.Figure:
     """Return intake per category and month (rows of month, value, count) as one line each:
-    a colour of its own per category, the uncategorised records grey and dashed."""
+    a colour of its own per category, the uncategorised records grey and dashed; each point's
+    customdata is [its "YYYY-MM" month, its category]."""
     figure = go.Figure(layout=_layout(lang, title=t("categories.trend", lang), height=380))
     labels = [format_month(month, lang) for month in months]
     ordered = counts.groupby("value")["count"].sum().sort_values(ascending=False).index
@@ -361,34 +372,42 @@ def category_trend_figure(counts: Any, months: Sequence[str], lang: str) -> go.F
             go.Scatter(
                 x=labels,
                 y=[int(per_month.get(month, 0)) for month in months],
-                customdata=list(months),
+                customdata=[[month, value] for month in months],
                 name=name,
                 mode="lines+markers",
                 line=line,
                 hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
             )
         )
-    figure.update_layout(showlegend=True, yaxis_title=t("chart.axis.count", lang))
+    figure.update_layout(
+        showlegend=True,
+        xaxis_title=t("chart.axis.month", lang),
+        xaxis_type="category",
+        yaxis_title=t("chart.axis.count", lang),
+    )
     return figure
 
 
 def category_bars_figure(counts: pd.DataFrame, month: str, lang: str) -> go.Figure:
     """Return a horizontal bar per category of `month` (rows of month, value, count, as
-    category_trend_figure takes them), largest on top."""
+    category_trend_figure takes them), largest on top; each bar's customdata is [the month,
+    its category]."""
     ordered = counts[counts["month"] == month].sort_values("count")
     title = t("categories.distribution", lang, month=format_month(month, lang))
     figure = go.Figure(
         go.Bar(
             x=ordered["count"].astype(int).tolist(),
             y=_unique([escape_label(v) for v in ordered["value"]]),
-            customdata=[str(v) for v in ordered["value"]],
+            customdata=[[month, str(v)] for v in ordered["value"]],
             orientation="h",
             marker_color=_COLOUR,
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         ),
         layout=_layout(lang, title=title, height=max(220, 28 * len(ordered) + 60)),
     )
-    figure.update_layout(xaxis_title=t("chart.axis.count", lang))
+    figure.update_layout(
+        xaxis_title=t("chart.axis.count", lang), yaxis_title=t("dimension.category", lang)
+    )
     return figure
 
 
@@ -470,11 +489,12 @@ def volume_figure(counts: pd.DataFrame, *, period: str, by: str | None, lang: st
 
 def weekday_hour_figure(heat: pd.DataFrame, lang: str) -> go.Figure:
     """Return the records per weekday (rows, Monday first) and hour (columns) as a heatmap
-    (operations.weekday_hour), Monday on top."""
+    (operations.weekday_hour), Monday on top; each cell's customdata is [weekday, hour]."""
     hour_title, count_title = t("intake.hour", lang), t("intake.count", lang)
     return go.Figure(
         go.Heatmap(
             z=heat.to_numpy().tolist(),
+            customdata=[[[int(day), int(hour)] for hour in heat.columns] for day in heat.index],
             x=[f"{hour:02d}" for hour in heat.columns],
             y=[t(f"weekday.{day}", lang) for day in heat.index],
             colorscale="Blues",
@@ -487,7 +507,11 @@ def weekday_hour_figure(heat: pd.DataFrame, lang: str) -> go.Figure:
             title=None,
             height=None,
             xaxis={"title": {"text": hour_title}, "type": "category"},
-            yaxis={"type": "category", "autorange": "reversed"},
+            yaxis={
+                "title": {"text": t("chart.axis.weekday", lang)},
+                "type": "category",
+                "autorange": "reversed",
+            },
         ),
     )
 
@@ -518,7 +542,8 @@ def box_figure(boxes: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
 
 def compliance_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
     """Return a line per compliance figure of operations.compliance_trend over its months,
-    gaps where a month has none; each point's customdata is [its "YYYY-MM" month]."""
+    gaps where a month has none; each point's customdata is [its "YYYY-MM" month, its column
+    of COMPLIANCE_COLUMNS]."""
     months = [str(month) for month in trend["month"]]
     figure = go.Figure(
         layout=_layout(
@@ -526,16 +551,17 @@ def compliance_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
             title=None,
             height=None,
             showlegend=True,
-            yaxis={"title": {"text": "%"}},
+            xaxis={"title": {"text": t("chart.axis.month", lang)}, "type": "category"},
+            yaxis={"title": {"text": t("chart.axis.share_records", lang)}},
             legend={"title": {"text": ""}},
         )
     )
     for column in COMPLIANCE_COLUMNS:
         figure.add_trace(
             go.Scatter(
-                x=months,
+                x=[format_month(month, lang) for month in months],
                 y=[_or_none(value) for value in trend[column]],
-                customdata=[[month] for month in months],
+                customdata=[[month, column] for month in months],
                 name=t(f"processing.{column}", lang),
                 mode="lines+markers",
                 hovertemplate="%{x}: %{y:.1f} %<extra>%{fullData.name}</extra>",
@@ -547,8 +573,8 @@ def compliance_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
 def score_figure(distribution: Mapping[int, int], lang: str) -> go.Figure:
     """Return a bar per survey score (Satisfaction.distribution) with its responses; each bar's
     customdata is [its score]."""
-    scores = list(distribution)
-    score_title, count_title = t("satisfaction.score", lang), t("intake.count", lang)
+    scores = [int(score) for score in distribution]
+    score_title, count_title = t("satisfaction.score", lang), t("chart.axis.responses", lang)
     return go.Figure(
         go.Bar(
             x=scores,
@@ -560,7 +586,7 @@ def score_figure(distribution: Mapping[int, int], lang: str) -> go.Figure:
             lang,
             title=None,
             height=None,
-            xaxis={"title": {"text": score_title}},
+            xaxis={"title": {"text": score_title}, "type": "category"},
             yaxis={"title": {"text": count_title}},
         ),
     )
@@ -568,16 +594,24 @@ def score_figure(distribution: Mapping[int, int], lang: str) -> go.Figure:
 
 def csat_trend_figure(trend: pd.DataFrame, lang: str) -> go.Figure:
     """Return the CSAT % per month (operations.monthly_csat's rows) as a line, gaps where a
-    month has no response."""
+    month has no response; each point's customdata is [its "YYYY-MM" month]."""
     title = t("kpi.csat", lang) + " (%)"
+    months = [str(month) for month in trend["month"]]
     return go.Figure(
         go.Scatter(
-            x=[str(month) for month in trend["month"]],
+            x=[format_month(month, lang) for month in months],
             y=[_or_none(value) for value in trend["csat"]],
+            customdata=[[month] for month in months],
             mode="lines+markers",
             hovertemplate=f"%{{x}}: %{{y:.1f}} %<extra>{t('kpi.csat', lang)}</extra>",
         ),
-        layout=_layout(lang, title=None, height=None, yaxis={"title": {"text": title}}),
+        layout=_layout(
+            lang,
+            title=None,
+            height=None,
+            xaxis={"title": {"text": t("chart.axis.month", lang)}, "type": "category"},
+            yaxis={"title": {"text": title}},
+        ),
     )
 
 

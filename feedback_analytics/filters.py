@@ -35,10 +35,14 @@ class Filters:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     def mask(self, records: pd.DataFrame) -> np.ndarray | None:
-        """Return which records the filters keep, None when they keep every record."""
+        """Return which records the filters keep, None when they keep every record; the value
+        "" keeps the records without a value (a chart's bar of those)."""
         if not self.active:
             return None
         kept = np.ones(len(records), dtype=bool)
         for name, values in self.active.items():
-            kept &= records[name].isin(values).to_numpy(dtype=bool, na_value=False)
+            chosen = records[name].isin(values)
+            if "" in values:
+                chosen |= records[name].isna()
+            kept &= chosen.to_numpy(dtype=bool, na_value=False)
         return kept

@@ -333,7 +333,11 @@ def test_category_bars_show_the_month_asked_for_largest_on_top() -> None:
     )
     figure = category_bars_figure(counts, "2026-09", "vi")
     (trace,) = figure.data
-    assert list(trace.customdata) == ["VPN", "Billing"]  # the last bar is drawn on top
+    # The last bar is drawn on top; a click names the month and the category.
+    assert [list(point) for point in trace.customdata] == [
+        ["2026-09", "VPN"],
+        ["2026-09", "Billing"],
+    ]
     assert list(trace.x) == [2, 5]
     assert figure.layout.title.text == t("categories.distribution", "vi", month="T9/2026")
 
@@ -343,7 +347,8 @@ def test_category_bars_show_the_month_asked_for_largest_on_top() -> None:
     [
         ("channel", ["hotline", "email", "hotline"], "vi", ["Tổng đài", "Email", "Tổng đài"]),
         ("department", ["", None, "IT"], "en", ["Not set", "Not set", "IT"]),
-        ("category", pd.Series(["VPN", "uncategorised"]), "en", ["VPN", "uncategorised"]),
+        ("category", pd.Series(["VPN", "uncategorised"]), "en", ["VPN", "Uncategorised"]),
+        ("category", ["uncategorised"], "vi", ["Chưa phân loại"]),
         ("priority", [], "en", []),
     ],
 )
@@ -495,15 +500,18 @@ def test_compliance_has_a_line_per_figure_with_the_trends_values(lang: str) -> N
         t(f"processing.{column}", lang) for column in ("ack_pct", "resolution_pct", "on_time_pct")
     ]
     ack = figure.data[0]
-    assert list(ack.x) == months
+    # Months as the page writes them, in the language; the click reads the customdata.
+    assert list(ack.x) == [format_month(month, lang) for month in months]
     # August has no record: a gap, not 0. September: 2 of 3 within 48 h; October: all 3.
     assert list(ack.y) == [None, pytest.approx(200 / 3), 100.0]
     assert [float(v) if v is not None else None for v in ack.y] == [
         None if pd.isna(v) else float(v) for v in trend["ack_pct"]
     ]
-    assert [list(point) for point in ack.customdata] == [[month] for month in months]
+    # A click names the month and the line, so the page lists the records behind that line.
+    assert [list(point) for point in ack.customdata] == [[month, "ack_pct"] for month in months]
     assert figure.layout.showlegend is True
-    assert figure.layout.yaxis.title.text == "%"
+    assert figure.layout.xaxis.title.text == t("chart.axis.month", lang)
+    assert figure.layout.yaxis.title.text == t("chart.axis.share_records", lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
@@ -514,7 +522,8 @@ def test_score_bars_carry_their_score_for_a_click(lang: str) -> None:
     assert list(trace.y) == [3, 0, 1, 7, 12]
     assert [list(point) for point in trace.customdata] == [[1], [2], [3], [4], [5]]
     assert figure.layout.xaxis.title.text == t("satisfaction.score", lang)
-    assert figure.layout.yaxis.title.text == t("intake.count", lang)
+    # The bars count survey responses, not feedback received.
+    assert figure.layout.yaxis.title.text == t("chart.axis.responses", lang)
 
 
 def test_csat_trend_is_monthly_csat_with_gaps() -> None:
@@ -534,8 +543,10 @@ def test_csat_trend_is_monthly_csat_with_gaps() -> None:
     trend = operations.monthly_csat(answered, as_of=OPS_AS_OF, months=months, tz=HCM)
     figure = csat_trend_figure(trend, "vi")
     (trace,) = figure.data
-    assert list(trace.x) == months
+    assert list(trace.x) == ["T8/2026", "T9/2026", "T10/2026"]
+    assert [list(point) for point in trace.customdata] == [[month] for month in months]
     assert list(trace.y) == [None, 50.0, 100.0] == trend["csat"].tolist()
+    assert figure.layout.xaxis.title.text == t("chart.axis.month", "vi")
     assert figure.layout.yaxis.title.text == t("kpi.csat", "vi") + " (%)"
     assert figure.layout.separators == ",."
 
@@ -586,7 +597,8 @@ def test_category_figures_draw_hostile_categories_as_text() -> None:
     ] * 2
     bars = category_bars_figure(counts, "2026-10", "en")
     assert_drawn_as_text(bars)
-    assert set(bars.data[0].customdata) == {HOSTILE, "VPN"}  # a click still names the value
+    # A click still names the value.
+    assert {point[1] for point in bars.data[0].customdata} == {HOSTILE, "VPN"}
 
 
 def test_confusion_matrix_draws_hostile_labels_as_text() -> None:

@@ -403,9 +403,13 @@ def test_monthly_csat_is_each_local_months_csat_and_none_without_responses() -> 
     assert trend.loc[1, "csat"] == report["satisfaction"]["csat_pct"]
 
 
-@pytest.mark.parametrize(("score", "expected"), [(1, [1]), (5, [3, 5]), (3, [])])
-def test_scored_ids_are_the_responses_with_that_score(score: int, expected: list[int]) -> None:
-    assert operations.scored_ids(_answered(SURVEYED), score).tolist() == expected
+@pytest.mark.parametrize(
+    ("scores", "expected"), [([1], [1]), ([5], [3, 5]), ([3], []), ([1, 5], [1, 3, 5]), ([], [])]
+)
+def test_scored_ids_are_the_responses_with_those_scores(
+    scores: list[int], expected: list[int]
+) -> None:
+    assert operations.scored_ids(_answered(SURVEYED), scores).tolist() == expected
 
 
 def test_response_comments_are_those_of_the_responses_newest_first() -> None:
@@ -422,3 +426,55 @@ def test_response_comments_are_those_of_the_responses_newest_first() -> None:
         {"id": 3, "satisfaction_score": 5, "satisfaction_comment": "great"},
         {"id": 1, "satisfaction_score": 1, "satisfaction_comment": "slow"},
     ]
+
+
+def test_every_cell_of_weekday_hour_has_as_many_records_behind_it() -> None:
+    records = with_id(INTAKE)
+    heat = operations.weekday_hour(records, tz=TZ, as_of=AS_OF)
+    for weekday in heat.index:
+        for hour in heat.columns:
+            ids = operations.weekday_hour_ids(
+                records, weekday=weekday, hour=hour, tz=TZ, as_of=AS_OF
+            )
+            assert len(ids) == heat.loc[weekday, hour]
+    # Thursday 00:05 local, and nothing of it before `since`.
+    assert len(operations.weekday_hour_ids(records, weekday=3, hour=0, tz=TZ, as_of=AS_OF)) == 1
+    late = pd.Timestamp("2026-10-13")
+    assert operations.weekday_hour_ids(
+        records, weekday=3, hour=0, tz=TZ, as_of=AS_OF, since=late
+    ).empty
+
+
+@pytest.mark.parametrize(
+    ("months", "count"), [(["2026-09"], 4), (["2026-10"], 1), (["2026-09", "2026-10"], 5), ([], 0)]
+)
+def test_month_response_ids_are_the_responses_surveyed_in_those_local_months(
+    months: list[str], count: int
+) -> None:
+    answered = _answered(SURVEYED)
+    assert len(operations.month_response_ids(answered, months, TZ)) == count
+    # The CSAT line's point of each month rests on exactly these responses.
+    for month in months:
+        ids = operations.month_response_ids(answered, [month], TZ)
+        kept = answered[answered["id"].isin(ids)]
+        csat = operations.monthly_csat(kept, as_of=AS_OF, months=[month], tz=TZ)
+        full = operations.monthly_csat(answered, as_of=AS_OF, months=[month], tz=TZ)
+        assert csat["csat"].tolist() == full["csat"].tolist()
+
+
+def test_resolution_breached_ids_are_the_records_behind_the_resolution_line() -> None:
+    records = with_id(
+        [
+            rec("2026-09-01T00:00:00Z", resolved_at="2026-09-01T10:00:00Z"),
+            rec("2026-09-01T00:00:00Z", resolved_at="2026-09-20T00:00:00Z"),  # beyond target
+            rec("2026-09-25T00:00:00Z", resolved_at="2026-10-10T00:00:00Z"),  # beyond, October
+            rec("2026-10-01T00:00:00Z"),  # not resolved
+        ]
+    )
+    policy = sla.default_policy()
+    frame_ = operations.durations(records, policy, tz=TZ, as_of=AS_OF)
+    trend = _trend(records, policy, ["2026-09", "2026-10"])
+    assert operations.resolution_breached_ids(frame_, "2026-09", TZ).tolist() == [2]
+    assert operations.resolution_breached_ids(frame_, "2026-10", TZ).tolist() == [3]
+    # Each month's share within target leaves out exactly those records.
+    assert trend["resolution_pct"].tolist() == [50.0, 0.0]

@@ -3,10 +3,12 @@
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from feedback_analytics import charts, metrics, privacy, ui
+from feedback_analytics import charts, metrics, privacy, selection, ui
 from feedback_analytics.classify import insight, service
 from feedback_analytics.i18n import format_number, t
+from feedback_analytics.metrics import operations
 from feedback_analytics.ui import classifier
+from feedback_analytics.ui import operations as ops
 
 lang = ui.current_language()
 st.title(t("categories.title", lang))
@@ -19,8 +21,22 @@ last = metrics.month_of(data.as_of, ui.settings().tz)
 count = st.select_slider(t("categories.months", lang), [3, 6, 12, 24, 36], value=12, key="months")
 months = metrics.trailing_months(last, count)
 counts = classifier.category_months(data, months)
-st.plotly_chart(charts.category_trend_figure(counts, months, lang), key="category_trend")
-st.plotly_chart(charts.category_bars_figure(counts, last, lang), key="category_bars")
+lines = ops.chart(charts.category_trend_figure(counts, months, lang), "category_trend")
+bars = ops.chart(charts.category_bars_figure(counts, last, lang), "category_bars")
+st.caption(t("categories.click", lang))
+for month, value in dict.fromkeys(selection.month_values(lines) + selection.month_values(bars)):
+    chosen = operations.volume_ids(
+        data.frame,
+        period="month",
+        start=f"{month}-01",
+        tz=ui.settings().tz,
+        as_of=data.as_of,
+        by="category",
+        value=value,
+    )
+    named = charts.value_label("category", value, lang)
+    title = f"{named} · {charts.format_month(month, lang, long=True)}"
+    ops.show_records(chosen, title, lang)
 
 choices = sorted(set(counts["value"]) | set(classifier.known_categories(data)))
 category = st.selectbox(t("categories.pick", lang), choices, key="category")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from feedback_analytics import charts, tables, ui
+from feedback_analytics import charts, selection, tables, ui
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import DIMENSIONS, operations
 from feedback_analytics.ui import operations as ops
@@ -36,12 +36,20 @@ by = right.selectbox(
 )
 frame = data.frame
 counts = operations.volume(frame, period=str(period), tz=tz, as_of=data.as_of, by=by, since=since)
-ops.chart(charts.volume_figure(counts, period=str(period), by=by, lang=lang), "intake_volume")
+bars = ops.chart(
+    charts.volume_figure(counts, period=str(period), by=by, lang=lang), "intake_volume"
+)
 st.caption(t("intake.click", lang))
 
 st.subheader(t("intake.heatmap", lang))
 heat = operations.weekday_hour(frame, tz=tz, as_of=data.as_of, since=since)
-st.plotly_chart(charts.weekday_hour_figure(heat, lang), key="intake_heatmap")
+heat_click = ops.chart(charts.weekday_hour_figure(heat, lang), "intake_heatmap")
+for weekday, hour in selection.cells(heat_click):
+    chosen = operations.weekday_hour_ids(
+        frame, weekday=weekday, hour=hour, tz=tz, as_of=data.as_of, since=since
+    )
+    day = t(f"weekday.{weekday}", lang)
+    ops.show_records(chosen, t("intake.heat_cell", lang, weekday=day, hour=f"{hour:02d}"), lang)
 
 st.subheader(t("intake.spikes", lang))
 spike_period = st.segmented_control(
@@ -84,21 +92,20 @@ if not found.empty:
         st.dataframe(tables.spikes_table(found, lang), hide_index=True, width="stretch")
 
 st.subheader(t("intake.records", lang))
-picked = ops.clicked("intake_volume")
+picked = selection.periods(bars)
 if not picked:
     st.caption(t("intake.records_hint", lang))
-else:
-    value = picked[1] if by and len(picked) > 1 else None
+for start, value in picked:
     chosen = operations.volume_ids(
         frame,
         period=str(period),
-        start=picked[0],
+        start=start,
         tz=tz,
         as_of=data.as_of,
         by=by if value is not None else None,
         value=value,
     )
-    title = str(picked[0])[:10]
+    title = start[:10]
     if value is not None:
         title += f" · {charts.value_label(str(by), value, lang)}"
     ops.show_records(chosen, title, lang)

@@ -3,7 +3,7 @@ satisfaction down."""
 
 import streamlit as st
 
-from feedback_analytics import charts, privacy, tables, ui
+from feedback_analytics import charts, privacy, selection, tables, ui
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import operations
 from feedback_analytics.ui import operations as ops
@@ -33,13 +33,21 @@ if not figures.responses:
 
 left, right = st.columns(2)
 with left:
-    ops.chart(charts.score_figure(figures.distribution, lang), "score_bars")
+    score_click = ops.chart(charts.score_figure(figures.distribution, lang), "score_bars")
 with right:
-    st.plotly_chart(charts.csat_trend_figure(trend, lang), key="csat_trend")
-picked = ops.clicked("score_bars")
-if picked:
-    chosen = operations.scored_ids(answered, int(picked[0]))
-    ops.show_records(chosen, t("satisfaction.scored", lang, score=picked[0]), lang)
+    month_click = ops.chart(charts.csat_trend_figure(trend, lang), "csat_trend")
+st.caption(t("satisfaction.trend_click", lang))
+scores = selection.scores(score_click)
+picked_months = selection.months(month_click)
+if scores:
+    chosen = operations.scored_ids(answered, scores)
+    title = t("satisfaction.scored", lang, score=", ".join(str(score) for score in scores))
+    ops.show_records(chosen, title, lang, counted="responses")
+if picked_months:
+    chosen = operations.month_response_ids(answered, picked_months, tz)
+    named = ", ".join(charts.format_month(month, lang, long=True) for month in picked_months)
+    title = t("satisfaction.month_responses", lang, month=named)
+    ops.show_records(chosen, title, lang, counted="responses")
 
 st.subheader(t("satisfaction.by", lang))
 by = st.segmented_control(

@@ -3,7 +3,7 @@ and the lists a team works from."""
 
 import streamlit as st
 
-from feedback_analytics import access, charts, tables, ui
+from feedback_analytics import access, charts, selection, tables, ui
 from feedback_analytics.i18n import format_number, t
 from feedback_analytics.metrics import operations
 from feedback_analytics.ui import mail
@@ -66,14 +66,18 @@ for column in ("ack_hours", "resolution_hours"):
     )
 
 st.subheader(t("processing.compliance", lang))
-ops.chart(charts.compliance_figure(figures["trend"], lang), "compliance_trend")
-picked = ops.clicked("compliance_trend")
-if picked:
-    month = str(picked[0])
-    breached = ops.breached_ids(data, month)
-    ops.show_records(breached, t("processing.breached_in", lang, month=month), lang)
-else:
+lines = ops.chart(charts.compliance_figure(figures["trend"], lang), "compliance_trend")
+picked = selection.month_values(lines)
+if not picked:
     st.caption(t("processing.click", lang))
+for month, line in picked:
+    named = charts.format_month(month, lang, long=True)
+    if line == "resolution_pct":
+        behind = operations.resolution_breached_ids(frame, month, tz).to_numpy()
+    else:
+        cohort = "late" if line == "on_time_pct" else "acknowledgement_breached"
+        behind = ops.month_cohort_ids(data, cohort, month)
+    ops.show_records(behind, t(f"processing.behind.{line}", lang, month=named), lang)
 
 # Beside the breached list: the promises to customers that did not reach them.
 st.subheader(t("processing.messages", lang))

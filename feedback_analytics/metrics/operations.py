@@ -11,7 +11,7 @@ a figure over no records is None, never 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -126,6 +126,25 @@ def weekday_hour(
         local = local[local >= since]
     counts = pd.crosstab(local.dt.day_of_week, local.dt.hour)
     return counts.reindex(index=range(WEEKDAYS), columns=range(HOURS), fill_value=0)
+
+
+def weekday_hour_ids(
+    facts: pd.DataFrame,
+    *,
+    weekday: int,
+    hour: int,
+    tz: tzinfo,
+    as_of: datetime,
+    since: pd.Timestamp | None = None,
+) -> pd.Series:
+    """Return the ids of the records behind a cell of `weekday_hour`: received by `as_of`
+    (from local `since`) on local `weekday` (0 Monday) in local `hour`; newest first."""
+    kept = received_by(facts, as_of)
+    local = _local(kept["received_at"], tz)
+    inside = (local.dt.day_of_week == int(weekday)) & (local.dt.hour == int(hour))
+    if since is not None:
+        inside &= local >= since
+    return kept[inside].sort_values("received_at", ascending=False)["id"]
 
 
 @dataclass(frozen=True)
@@ -313,6 +332,14 @@ def compliance_trend(
     return pd.DataFrame(rows)
 
 
+def resolution_breached_ids(frame: pd.DataFrame, month: str, tz: tzinfo) -> pd.Series:
+    """Return the ids of `durations`' records resolved in `month` beyond their resolution
+    target (the records behind compliance_trend's resolution_pct), newest resolved first."""
+    resolved = frame[month_numbers(frame["resolved_at"], tz) == month_number(month)]
+    late = resolved[resolved["resolution_within"].eq(False)]
+    return late.sort_values("resolved_at", ascending=False)["id"]
+
+
 def box_stats(frame: pd.DataFrame, column: str, by: str) -> pd.DataFrame:
     """Return per value of `by` the box plot of `column` (hours, known values): n, q1, median,
     q3 (linear interpolation) and the fences: the most extreme values within 1.5 IQR of the
@@ -416,9 +443,18 @@ def monthly_csat(
     return pd.DataFrame({"month": list(months), "csat": pd.Series(csat, dtype=object)})
 
 
-def scored_ids(answered: pd.DataFrame, score: int) -> pd.Series:
-    """Return the ids of `responses`' rows that gave `score`."""
-    return answered.loc[answered["satisfaction_score"] == int(score), "id"]
+def month_response_ids(answered: pd.DataFrame, months: Iterable[str], tz: tzinfo) -> pd.Series:
+    """Return the ids of `responses`' rows surveyed in one of `months` (company local)."""
+    inside = pd.Series(False, index=answered.index)
+    for month in months:
+        start, end = month_bounds(month, tz)
+        inside |= (answered["survey_time"] >= start) & (answered["survey_time"] < end)
+    return answered.loc[inside, "id"]
+
+
+def scored_ids(answered: pd.DataFrame, scores: Iterable[int]) -> pd.Series:
+    """Return the ids of `responses`' rows that gave one of `scores`."""
+    return answered.loc[answered["satisfaction_score"].isin([int(s) for s in scores]), "id"]
 
 
 def response_comments(comments: pd.DataFrame, answered: pd.DataFrame) -> pd.DataFrame:

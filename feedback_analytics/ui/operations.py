@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -137,16 +137,10 @@ def end_of(month: str) -> pd.Timestamp:
     return metrics.month_bounds(month, settings().tz)[1]
 
 
-def clicked(key: str) -> Any:
-    """Return the customdata of the point clicked in the chart `key`, else None."""
-    state = st.session_state.get(key)
-    points = state.selection.points if state is not None else []
-    return points[0].get("customdata") if points else None
-
-
-def chart(figure: go.Figure, key: str) -> None:
-    """Render a chart whose points can be clicked (the page reads them with `clicked`)."""
-    st.plotly_chart(
+def chart(figure: go.Figure, key: str) -> Any:
+    """Render a chart whose points can be clicked, one or several (shift-click); return its
+    selection, which the functions of feedback_analytics.selection read."""
+    return st.plotly_chart(
         figure,
         key=key,
         on_select="rerun",
@@ -155,20 +149,26 @@ def chart(figure: go.Figure, key: str) -> None:
     )
 
 
-def breached_ids(data: StoreFacts, month: str) -> np.ndarray:
-    """Return the ids of the records received in `month` whose acknowledgement target was
-    breached, as the Overview's records behind that number (newest first)."""
-    return cohort_ids(data, cohort="acknowledgement_breached", month=month, filters=Filters())
+def month_cohort_ids(data: StoreFacts, cohort: str, month: str) -> np.ndarray:
+    """Return the ids of the records of metrics' `cohort` in `month`, as the Overview's
+    records behind that number (newest first)."""
+    return cohort_ids(data, cohort=cohort, month=month, filters=Filters())
 
 
-def show_records(ids: Sequence[int] | np.ndarray | pd.Series, title: str, lang: str) -> None:
+def show_records(
+    ids: Sequence[int] | np.ndarray | pd.Series,
+    title: str,
+    lang: str,
+    *,
+    counted: Literal["records", "responses"] = "records",
+) -> None:
     """Render the records with these ids (at most RECORDS_SHOWN), under `title` (plain text:
-    it names a value of the data or a point clicked)."""
+    it names a value of the data or a point clicked); the count names what was `counted`."""
     chosen = [int(value) for value in list(ids)]
     st.markdown(f"**{escape_markdown(title)}**")
     st.caption(
         t(
-            "ops.records_count",
+            f"ops.{counted}_count",
             lang,
             count=format_number(len(chosen), lang),
             shown=format_number(min(len(chosen), RECORDS_SHOWN), lang),

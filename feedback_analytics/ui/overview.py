@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from feedback_analytics import charts, facts, kpis, metrics, privacy, sla, tables
+from feedback_analytics import charts, facts, kpis, metrics, privacy, selection, sla, tables
 from feedback_analytics import downloads as downloads_module
 from feedback_analytics.access import Viewer
 from feedback_analytics.filters import Filters
@@ -361,17 +361,11 @@ def scorecard(overview: metrics.Overview, lang: str) -> None:
             )
 
 
-def _clicked(key: str) -> Any:
-    """Return the customdata of the point clicked in the chart `key`, else None."""
-    state = st.session_state.get(key)
-    points = state.selection.points if state is not None else []
-    return points[0].get("customdata") if points else None
-
-
 def _trend_clicked(key: str, cohort: str) -> None:
-    month = _clicked(key)
-    if month:
-        _show_records(cohort, str(month))
+    # The records behind one number: of several months picked, the first.
+    picked = selection.months(st.session_state.get(key))
+    if picked:
+        _show_records(cohort, picked[0])
 
 
 def trend_charts(overview: metrics.Overview, chosen: list[str], lang: str) -> None:
@@ -390,8 +384,9 @@ def trend_charts(overview: metrics.Overview, chosen: list[str], lang: str) -> No
 
 
 def _breakdown_clicked(key: str, dimension: str, month: str) -> None:
-    value = _clicked(key)
-    if value is not None:
+    picked = selection.values(st.session_state.get(key))
+    if picked:
+        value = picked[0]
         st.session_state[_COHORT] = "intake"
         st.session_state[_DRILL_MONTH] = month
         st.session_state[_DRILL_VALUE] = (dimension, value)
@@ -448,7 +443,7 @@ def records_behind(
     value = st.session_state.get(_DRILL_VALUE)
     if value is not None:
         dimension, chosen = value
-        narrowed = Filters.of({**filters.active, dimension: [chosen]}) if chosen else filters
+        narrowed = Filters.of({**filters.active, dimension: [chosen]})
         label = (
             t(f"dimension.{dimension}", lang)
             + ": "

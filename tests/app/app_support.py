@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
+from streamlit.util import AttributeDictionary
 
 from feedback_analytics import auth
 from feedback_analytics.access import Viewer
@@ -214,3 +215,43 @@ def metric(at: AppTest, label: str) -> str:
     values = [m.value for m in at.metric if m.label == label]
     assert len(values) == 1, f"{label!r} in {[m.label for m in at.metric]}"
     return values[0]
+
+
+def chart_points(at: AppTest, key: str) -> list[tuple[str, Any]]:
+    """Return (trace name, customdata) of every point of the chart `key`, as the page drew it
+    (a heatmap's cells row by row)."""
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    found = []
+    for trace in json.loads(chart.proto.spec)["data"]:
+        rows = trace.get("customdata") or []
+        cells = [cell for row in rows for cell in row] if trace.get("type") == "heatmap" else rows
+        found += [(trace.get("name", ""), data) for data in cells]
+    return found
+
+
+def select_points(at: AppTest, key: str, *customdata: Any, box: bool = False) -> AppTest:
+    """Select points of the chart `key` as the browser reports them (each by its customdata:
+    one for a click, several for a shift-click or, with `box`, a box selection); run the page
+    (no exception)."""
+    at.session_state[key] = AttributeDictionary(
+        {
+            "selection": AttributeDictionary(
+                {
+                    "points": [
+                        {"customdata": data, "point_index": n} for n, data in enumerate(customdata)
+                    ],
+                    "point_indices": list(range(len(customdata))),
+                    "box": [{"xref": "x", "yref": "y", "x": [0, 1], "y": [0, 1]}] if box else [],
+                    "lasso": [],
+                }
+            )
+        }
+    )
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click_point(at: AppTest, key: str, customdata: Any) -> AppTest:
+    """Select one point of the chart `key` as the browser reports a click: its customdata."""
+    return select_points(at, key, customdata)

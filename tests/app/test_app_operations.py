@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 import pytest
 import streamlit as st
-from app_support import add_feedback, metric, new_app, open_as, texts
+from app_support import add_feedback, chart_points, click_point, metric, new_app, open_as, texts
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
-from streamlit.util import AttributeDictionary
 
 from feedback_analytics import metrics
+from feedback_analytics.charts import format_month
 from feedback_analytics.config import get_settings
 from feedback_analytics.db import AuditEvent, Feedback, SurveyResponse
 
@@ -26,32 +24,6 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 def open_page(path: str, role: str = "manager") -> AppTest:
     return open_as(path, role)
-
-
-def points(at: AppTest, key: str) -> list[tuple[str, Any]]:
-    """Return (trace name, customdata) of every point of the chart `key`, as the page drew it."""
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    spec = json.loads(chart.proto.spec)
-    return [(trace.get("name", ""), data) for trace in spec["data"] for data in trace["customdata"]]
-
-
-def click(at: AppTest, key: str, customdata: Any) -> AppTest:
-    """Select one point of the chart `key` as the browser reports a click: its customdata."""
-    at.session_state[key] = AttributeDictionary(
-        {
-            "selection": AttributeDictionary(
-                {
-                    "points": [{"customdata": customdata}],
-                    "point_indices": [0],
-                    "box": [],
-                    "lasso": [],
-                }
-            )
-        }
-    )
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_intake_flags_a_category_far_above_its_own_weeks(store_engine: Engine) -> None:
@@ -83,15 +55,15 @@ def test_a_click_on_an_intake_bar_lists_the_records_behind_it(store_engine: Engi
         ],
     )
     at = open_page("views/intake.py")
-    ((_, (start,)),) = points(at, "intake_volume")
-    click(at, "intake_volume", [start])
+    ((_, (start,)),) = chart_points(at, "intake_volume")
+    click_point(at, "intake_volume", [start])
     assert f"**{start[:10]}**" in texts(at)
     assert "3 records; the newest 3 are listed." in texts(at)
 
     at.selectbox(key="intake_by").set_value("channel").run()
-    bars = dict(points(at, "intake_volume"))
+    bars = dict(chart_points(at, "intake_volume"))
     assert bars["Hotline"] == [start, "hotline"]
-    click(at, "intake_volume", bars["Hotline"])
+    click_point(at, "intake_volume", bars["Hotline"])
     assert f"**{start[:10]} · Hotline**" in texts(at)
     assert "1 records; the newest 1 are listed." in texts(at)
     assert at.dataframe[-1].value["external_id"].tolist() == ["T-1"]
@@ -144,10 +116,11 @@ def test_a_click_on_a_month_of_compliance_lists_its_breached_records(
     add_feedback(store_engine, [{"received_at": received}, {"received_at": NOW}])
     month = metrics.month_of(received, get_settings().tz)
     at = open_page("views/sla.py")
-    months = [data for _, data in points(at, "compliance_trend")]
-    assert [month] in months
-    click(at, "compliance_trend", [month])
-    assert f"Acknowledgement breached, received in {month}" in texts(at)
+    months = [data for _, data in chart_points(at, "compliance_trend")]
+    assert [month, "ack_pct"] in months
+    click_point(at, "compliance_trend", [month, "ack_pct"])
+    named = format_month(month, "en", long=True)
+    assert f"Not acknowledged within target, received in {named}" in texts(at)
     assert "1 records; the newest 1 are listed." in texts(at)
 
 
@@ -199,11 +172,11 @@ def test_satisfaction_shows_csat_comments_and_masks_contacts_in_them(
     at.text_input(key="comment_search").input("great").run()
     assert "1 comments match." in texts(at)
 
-    scores = [data for _, data in points(at, "score_bars")]
+    scores = [data for _, data in chart_points(at, "score_bars")]
     assert scores == [[1], [2], [3], [4], [5]]
-    click(at, "score_bars", [1])
+    click_point(at, "score_bars", [1])
     assert "**Responses scoring 1**" in texts(at)
-    assert "1 records; the newest 1 are listed." in texts(at)
+    assert "1 survey responses; the newest 1 are listed." in texts(at)
 
 
 def test_staff_cannot_open_the_managers_pages(store_engine: Engine) -> None:
