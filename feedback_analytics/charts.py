@@ -489,18 +489,28 @@ def volume_figure(counts: pd.DataFrame, *, period: str, by: str | None, lang: st
 
 def weekday_hour_figure(heat: pd.DataFrame, lang: str) -> go.Figure:
     """Return the records per weekday (rows, Monday first) and hour (columns) as a heatmap
-    (operations.weekday_hour), Monday on top; each cell's customdata is [weekday, hour]."""
+    (operations.weekday_hour), Monday on top.
+
+    Streamlit reports no selection on a heatmap (streamlit/streamlit#8760), so each cell with
+    records also carries an invisible marker that a click selects: its customdata is [weekday,
+    hour, the cell's count]."""
     hour_title, count_title = t("intake.hour", lang), t("intake.count", lang)
-    return go.Figure(
+    hours = [f"{hour:02d}" for hour in heat.columns]
+    days = [t(f"weekday.{day}", lang) for day in heat.index]
+    cells = [
+        (days[row], hours[column], int(day), int(hour), int(count))
+        for row, day in enumerate(heat.index)
+        for column, hour in enumerate(heat.columns)
+        if (count := heat.loc[day, hour]) > 0
+    ]
+    figure = go.Figure(
         go.Heatmap(
             z=heat.to_numpy().tolist(),
-            customdata=[[[int(day), int(hour)] for hour in heat.columns] for day in heat.index],
-            x=[f"{hour:02d}" for hour in heat.columns],
-            y=[t(f"weekday.{day}", lang) for day in heat.index],
+            x=hours,
+            y=days,
             colorscale="Blues",
             colorbar={"title": {"text": count_title}},
-            hovertemplate=f"{hour_title}: %{{x}}<br>%{{y}}<br>{count_title}: %{{z:,}}"
-            + "<extra></extra>",
+            hoverinfo="skip",
         ),
         layout=_layout(
             lang,
@@ -514,6 +524,22 @@ def weekday_hour_figure(heat: pd.DataFrame, lang: str) -> go.Figure:
             },
         ),
     )
+    figure.add_trace(
+        go.Scatter(
+            x=[cell[1] for cell in cells],
+            y=[cell[0] for cell in cells],
+            customdata=[[cell[2], cell[3], cell[4]] for cell in cells],
+            text=[format_number(cell[4], lang) for cell in cells],
+            mode="markers",
+            marker={"symbol": "square", "size": 14, "opacity": 0},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            showlegend=False,
+            hovertemplate=f"{hour_title}: %{{x}}<br>%{{y}}<br>{count_title}: %{{text}}"
+            + "<extra></extra>",
+        )
+    )
+    return figure
 
 
 def box_figure(boxes: pd.DataFrame, dimension: str, lang: str) -> go.Figure:

@@ -435,8 +435,21 @@ def test_volume_by_a_dimension_stacks_a_named_trace_per_value() -> None:
 def test_weekday_hour_heatmap_is_the_counts_monday_on_top(lang: str, monday: str) -> None:
     heat = operations.weekday_hour(INTAKE, tz=HCM, as_of=OPS_AS_OF)
     figure = weekday_hour_figure(heat, lang)
-    (trace,) = figure.data
+    trace, cells = figure.data
     assert [list(row) for row in trace.z] == heat.to_numpy().tolist()
+    # A click selects a cell through its marker (Streamlit reports none on a heatmap): one
+    # per cell with records, at that cell, naming weekday, hour and count.
+    assert cells.type == "scatter" and cells.marker.opacity == 0
+    assert [list(point) for point in cells.customdata] == [
+        [day, hour, int(heat.loc[day, hour])]
+        for day in range(7)
+        for hour in range(24)
+        if heat.loc[day, hour]
+    ]
+    assert [(x, y) for x, y in zip(cells.x, cells.y, strict=True)] == [
+        (f"{hour:02d}", trace.y[day]) for day, hour, _ in cells.customdata
+    ]
+    assert figure.layout.yaxis.title.text == t("chart.axis.weekday", lang)
     assert trace.y[0] == monday and len(trace.y) == 7
     assert list(trace.x) == [f"{hour:02d}" for hour in range(24)]
     assert trace.z[0][8] == 1 and trace.z[3][0] == 1  # Monday 08:00, Thursday 00:05
