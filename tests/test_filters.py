@@ -27,6 +27,10 @@ RECORDS = pd.DataFrame(
         ({"department": ["Support"]}, [False, True, False, False]),
         ({"product": ["nothing"]}, [False, False, False, False]),
         ({"priority": []}, None),
+        # "": the records without a value (a chart's bar of those), alone or with others.
+        ({"department": [""]}, [True, False, False, True]),
+        ({"department": ["", "Network"]}, [True, False, True, True]),
+        ({"category": [""], "channel": ["email"]}, [False, False, False, False]),
     ],
 )
 def test_mask(chosen: dict[str, list[str]], kept: list[bool] | None) -> None:
