@@ -458,7 +458,6 @@ def role_pages(chromium: Browser, served_app: str) -> Iterator[Callable[[str], S
         page = context.new_page()
         page.add_init_script(WATCH_CHANGES_JS)
         page.set_default_timeout(WAIT)
-        page.goto(served_app)
         sweep = Sweep(page, role)
         count_runs(sweep)
         page.goto(served_app)
